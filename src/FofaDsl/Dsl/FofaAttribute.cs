@@ -1,0 +1,36 @@
+namespace FofaDsl;
+
+/// <summary>
+/// Settings of FOFA's two components: region-aware attention (RAA) on the student side and
+/// adaptive feedback prompts (AFP) on the teacher side. Omit the attribute to use the defaults.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class FofaAttribute : Attribute
+{
+    /// <summary>RAA queries N in total; N/4 must be a perfect square g*g (each stage gives a g x g grid). Default 64.</summary>
+    public int Queries { get; set; } = 64;
+
+    /// <summary>RAA token width d; must be divisible by <see cref="Heads"/>. Default 512.</summary>
+    public int TokenWidth { get; set; } = 512;
+
+    /// <summary>RAA attention heads. Default 8.</summary>
+    public int Heads { get; set; } = 8;
+
+    /// <summary>Teacher stages (1..4, each at most once) that get a prompt block before them. Default all four.</summary>
+    public int[] PromptStages { get; set; } = [1, 2, 3, 4];
+
+    /// <summary>Ablation switch: region-aware attention on (default) or off (each stage aligned on its own).</summary>
+    public bool RegionAwareAttention { get; set; } = true;
+
+    /// <summary>Ablation switch: teacher prompts on (default) or off.</summary>
+    public bool Prompts { get; set; } = true;
+
+    /// <summary>Ablation switch: feed the previous step's student-teacher gap into the prompts (default) or not.</summary>
+    public bool Feedback { get; set; } = true;
+
+    /// <summary>
+    /// Reproduce the three quirks of the authors' reference code (SE returns only its gate,
+    /// position code indexed by batch, last token dropped as class token). Off by default.
+    /// </summary>
+    public bool ReferenceCodeQuirks { get; set; }
+}

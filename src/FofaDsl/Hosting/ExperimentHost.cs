@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using FofaDsl.Backbones;
+using FofaDsl.Data;
+using FofaDsl.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FofaDsl.Hosting;
+
+/// <summary>Runs a declared experiment from its generated <c>RunAsync(args)</c>.</summary>
+public static class ExperimentHost
+{
+    /// <summary>Parses <paramref name="args"/>, runs the command and returns the process exit code (0 ok, 1 failed, 2 bad arguments).</summary>
+    public static Task<int> RunAsync(ExperimentDefinition definition, string[] args, CancellationToken cancellation = default) =>
+        Task.Run(() => Run(definition, args, Console.Out, cancellation), cancellation);
+
+    private static int Run(ExperimentDefinition definition, string[] args, TextWriter output, CancellationToken cancellation)
+    {
+        RunOptions options;
+        try
+        {
+            options = RunOptions.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine(RunOptions.Usage);
+            return 2;
+        }
+        if (options.Help)
+        {
+            output.WriteLine(RunOptions.Usage);
+            return 0;
+        }
+
+        try
+        {
+            if (options.Threads is { } threads) torch.set_num_threads(threads);
+            var resolved = Resolve(definition, options);
+            if (options.Command == "check") Check(resolved, output);
+            else Compare(resolved, options, output, cancellation);
+            return 0;
+        }
+        catch (Exception e) when (e is DatasetFormatException or NonFiniteLossException or ArgumentException or IOException or InvalidDataException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static ExperimentDefinition Resolve(ExperimentDefinition definition, RunOptions options) => definition with
+    {
+        Seed = options.Seed ?? definition.Seed,
+        Schedule = options.Apply(definition.Schedule),
+        TeacherEpochs = options.TeacherEpochs ?? definition.TeacherEpochs,
+        TeacherWeights = options.TeacherWeights ?? definition.TeacherWeights,
+        Data = definition.Data with
+        {
+            Path = options.DataPath ?? definition.Data.Path,
+            TrainLimit = options.TrainLimit ?? definition.Data.TrainLimit,
+        },
+    };
+
+    private static void Compare(ExperimentDefinition experiment, RunOptions options, TextWriter output, CancellationToken cancellation)
+    {
+        var outputDirectory = options.OutputDirectory ?? Path.Combine("runs", experiment.Name);
+        Directory.CreateDirectory(outputDirectory);
+        var (train, test) = ExperimentData.Load(experiment.Data);
+        output.WriteLine($"{experiment.Name}: {train.Count} training and {test.Count} held-out images ({experiment.Data.Dataset}{(experiment.Data.Path is null ? ", embedded subset" : $", {experiment.Data.Path}")}), " +
+                         $"image size {experiment.Data.ImageSize}, seed {experiment.Seed}, {torch.get_num_threads()} threads; output in {outputDirectory}");
+
+        var table = new ResultsTable(Path.Combine(outputDirectory, $"results-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv"));
+        var teacher = PrepareTeacher(experiment, train, test, outputDirectory, table, output, cancellation);
+
+        foreach (var method in options.Methods)
+        {
+            torch.manual_seed(experiment.Seed);
+            var student = experiment.CreateStudent();
+            ITrainingStep step = method switch
+            {
+                "scratch" => new SupervisedStep(student, experiment.Weights.LabelSmoothing),
+                "kd" => new LogitDistillationStep(teacher, student, experiment.Weights),
+                _ => experiment.CreateFofaStep(teacher, student),
+            };
+            var result = new TrainingLoop(experiment.Schedule, experiment.Seed, experiment.Data.ImageSize, output.WriteLine).Run(step, train, test, cancellation);
+            table.Add($"student {student.GetName()}", step.MethodName, result.TestTop1, result.WallTime);
+            student.save(Path.Combine(outputDirectory, $"student-{method}.weights"));
+            output.WriteLine();
+            output.Write(table);
+            output.WriteLine();
+        }
+    }
+
+    private static StagedBackbone PrepareTeacher(ExperimentDefinition experiment, ImageDataset train, ImageDataset test, string outputDirectory,
+        ResultsTable table, TextWriter output, CancellationToken cancellation)
+    {
+        torch.manual_seed(experiment.Seed);
+        var teacher = experiment.CreateTeacher();
+        if (experiment.TeacherWeights is { } weights)
+        {
+            ModelWeights.Load(teacher, weights);
+            var clock = Stopwatch.StartNew();
+            var top1 = Evaluator.Top1(teacher, test, experiment.Schedule.BatchSize, experiment.Data.ImageSize);
+            output.WriteLine($"teacher loaded from {weights}: top-1 {top1:P2}");
+            table.Add($"teacher {teacher.GetName()}", "loaded", top1, clock.Elapsed);
+            return teacher;
+        }
+
+        if (experiment.TeacherEpochs <= 0)
+            throw new ArgumentException("The teacher needs training (--teacher-epochs > 0) or weights (--teacher-weights FILE).");
+        var schedule = experiment.Schedule with { Epochs = experiment.TeacherEpochs };
+        var result = new TrainingLoop(schedule, experiment.Seed, experiment.Data.ImageSize, output.WriteLine)
+            .Run(new SupervisedStep(teacher, experiment.Weights.LabelSmoothing) , train, test, cancellation);
+        var path = Path.Combine(outputDirectory, "teacher.weights");
+        ModelWeights.Save(teacher, path);
+        output.WriteLine($"teacher saved to {path} (reuse it with --teacher-weights {path})");
+        table.Add($"teacher {teacher.GetName()}", "Supervised", result.TestTop1, result.WallTime);
+        return teacher;
+    }
+
+    private static void Check(ExperimentDefinition experiment, TextWriter output)
+    {
+        torch.manual_seed(experiment.Seed);
+        var teacher = experiment.CreateTeacher();
+        var student = experiment.CreateStudent();
+        var step = experiment.CreateFofaStep(teacher, student);
+        var (_, test) = ExperimentData.Load(experiment.Data with { TrainLimit = 0 });
+        var batch = Math.Min(4, test.Count);
+        var loader = new BatchLoader(test.BalancedSubset(batch), batch, shuffle: false, seed: 0, dropLast: true);
+        var (images, labels) = loader.Epoch(0).First();
+        images = ImageBatches.Resize(images, experiment.Data.ImageSize);
+
+        foreach (var (role, model) in new[] { ("teacher", teacher), ("student", student) })
+        {
+            output.WriteLine($"{role} {model.GetName()}: {model.parameters().Sum(p => p.numel()):N0} parameters");
+            using (no_grad())
+            {
+                var (_, stages) = model.ForwardWithStages(images);
+                for (var i = 0; i < 4; i++)
+                    output.WriteLine($"  stage {i + 1}: declared {model.StageGeometries[i]}, actual [{string.Join(", ", stages[i].shape)}]");
+            }
+        }
+        step.SetTraining(true);
+        var result = step.Compute(images, labels);
+        result.Total.backward();
+        output.WriteLine($"trainable parameters of the FOFA step: {step.TrainableParameters().Sum(p => p.numel()):N0}");
+        foreach (var term in result.Terms) output.WriteLine($"  {term.Name}: {term.Value.item<float>():F4}");
+        if (!float.IsFinite(result.Total.item<float>())) throw new NonFiniteLossException(step.MethodName, 0, 0, "total", result.Total.item<float>());
+        output.WriteLine("check passed");
+    }
+}

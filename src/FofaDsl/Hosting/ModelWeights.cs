@@ -1,0 +1,30 @@
+using TorchSharp;
+
+namespace FofaDsl.Hosting;
+
+/// <summary>Saving and loading module weights with errors that say what to do.</summary>
+public static class ModelWeights
+{
+    /// <summary>Writes the weights to a temporary file and renames it into place, so an interrupted save never leaves a half-written file under <paramref name="path"/>.</summary>
+    public static void Save(torch.nn.Module module, string path)
+    {
+        var temporary = path + ".tmp";
+        module.save(temporary);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Loads weights saved by <see cref="Save"/>; a missing, corrupt or mismatched file gives an <see cref="InvalidDataException"/> naming it.</summary>
+    public static void Load(torch.nn.Module module, string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Weights file '{path}' does not exist. Train the teacher first (omit --teacher-weights) or pass the path of a saved teacher.", path);
+        try
+        {
+            module.load(path, strict: true);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"Weights file '{path}' does not fit {module.GetName()}: {e.Message} " +
+                                           "It was probably saved from another architecture or size; retrain it or pass the right file.", e);
+        }
+    }
+}

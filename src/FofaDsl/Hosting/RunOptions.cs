@@ -1,0 +1,134 @@
+using System.Globalization;
+using FofaDsl.Training;
+
+namespace FofaDsl.Hosting;
+
+/// <summary>
+/// The generated program's command line: <c>[compare|check] [--option value]...</c>.
+/// Every option overrides the corresponding declaration of the experiment.
+/// </summary>
+public sealed record RunOptions
+{
+    /// <summary>Text printed by <c>--help</c>.</summary>
+    public const string Usage = """
+        Usage: <program> [compare|check] [options]
+          compare (default)      train the teacher (or load --teacher-weights), then the student from scratch,
+                                 with logit KD and with FOFA; print top-1 accuracy and wall time of each
+          check                  build the distillation graph, run one FOFA step on a few images, print every
+                                 stage shape and parameter count, then exit
+        Options:
+          --methods LIST         comma-separated subset of scratch,kd,fofa (default: all three)
+          --epochs N             student epochs            --teacher-epochs N   teacher epochs
+          --batch-size N         mini-batch size           --lr X               peak learning rate
+          --data DIR             folder with the dataset files (default: the embedded subset)
+          --train-limit N        use at most N training images, class-balanced (0 = all)
+          --teacher-weights F    load the teacher from F (TorchSharp format) instead of training it
+          --out DIR              output folder (default runs/<experiment>)
+          --seed N               seed of every random choice
+          --threads N            CPU threads for TorchSharp (default: all cores)
+        """;
+
+    /// <summary><c>compare</c> or <c>check</c>.</summary>
+    public string Command { get; init; } = "compare";
+
+    /// <summary>Methods to run in <c>compare</c>, in order.</summary>
+    public IReadOnlyList<string> Methods { get; init; } = ["scratch", "kd", "fofa"];
+
+    /// <summary>Override of the student epochs.</summary>
+    public int? Epochs { get; init; }
+
+    /// <summary>Override of the teacher epochs.</summary>
+    public int? TeacherEpochs { get; init; }
+
+    /// <summary>Override of the batch size.</summary>
+    public int? BatchSize { get; init; }
+
+    /// <summary>Override of the peak learning rate.</summary>
+    public double? LearningRate { get; init; }
+
+    /// <summary>Override of the data folder.</summary>
+    public string? DataPath { get; init; }
+
+    /// <summary>Override of the training-image limit.</summary>
+    public int? TrainLimit { get; init; }
+
+    /// <summary>Override of the teacher weights file.</summary>
+    public string? TeacherWeights { get; init; }
+
+    /// <summary>Output folder, or null for <c>runs/&lt;experiment&gt;</c>.</summary>
+    public string? OutputDirectory { get; init; }
+
+    /// <summary>Override of the seed.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>TorchSharp CPU threads, or null for all cores.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>Whether <c>--help</c> was asked for.</summary>
+    public bool Help { get; init; }
+
+    private static readonly string[] KnownMethods = ["scratch", "kd", "fofa"];
+
+    /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> naming the bad argument and the valid choices.</summary>
+    public static RunOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new RunOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (i == 0 && !arg.StartsWith('-'))
+            {
+                options = arg is "compare" or "check"
+                    ? options with { Command = arg }
+                    : throw new ArgumentException($"Unknown command '{arg}'. Commands: compare, check.");
+                continue;
+            }
+
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"Option {arg} needs a value.");
+            options = arg switch
+            {
+                "--help" or "-h" => options with { Help = true },
+                "--methods" => options with { Methods = ParseMethods(Value()) },
+                "--epochs" => options with { Epochs = PositiveInt(arg, Value()) },
+                "--teacher-epochs" => options with { TeacherEpochs = NonNegativeInt(arg, Value()) },
+                "--batch-size" => options with { BatchSize = PositiveInt(arg, Value()) },
+                "--lr" => options with { LearningRate = PositiveDouble(arg, Value()) },
+                "--data" => options with { DataPath = Value() },
+                "--train-limit" => options with { TrainLimit = NonNegativeInt(arg, Value()) },
+                "--teacher-weights" => options with { TeacherWeights = Value() },
+                "--out" => options with { OutputDirectory = Value() },
+                "--seed" => options with { Seed = NonNegativeInt(arg, Value()) },
+                "--threads" => options with { Threads = PositiveInt(arg, Value()) },
+                _ => throw new ArgumentException($"Unknown option '{arg}'. Run with --help for the list."),
+            };
+        }
+        return options;
+    }
+
+    /// <summary>The experiment's schedule with this command line's overrides applied.</summary>
+    public TrainingSchedule Apply(TrainingSchedule schedule) => schedule with
+    {
+        Epochs = Epochs ?? schedule.Epochs,
+        BatchSize = BatchSize ?? schedule.BatchSize,
+        LearningRate = LearningRate ?? schedule.LearningRate,
+        MinLearningRate = Math.Min(schedule.MinLearningRate, LearningRate ?? schedule.LearningRate),
+    };
+
+    private static IReadOnlyList<string> ParseMethods(string value)
+    {
+        var methods = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(m => m.ToLowerInvariant()).ToList();
+        var unknown = methods.Where(m => !KnownMethods.Contains(m)).ToList();
+        if (unknown.Count > 0) throw new ArgumentException($"Unknown method(s) {string.Join(", ", unknown)} in --methods. Valid: {string.Join(", ", KnownMethods)}.");
+        if (methods.Count == 0) throw new ArgumentException("--methods needs at least one of scratch, kd, fofa.");
+        return methods.Distinct().ToList();
+    }
+
+    private static int PositiveInt(string option, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"{option} needs a positive integer, got '{value}'.");
+
+    private static int NonNegativeInt(string option, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : throw new ArgumentException($"{option} needs a non-negative integer, got '{value}'.");
+
+    private static double PositiveDouble(string option, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x > 0 && double.IsFinite(x) ? x : throw new ArgumentException($"{option} needs a positive number, got '{value}'.");
+}

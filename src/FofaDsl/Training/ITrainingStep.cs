@@ -1,0 +1,27 @@
+using FofaDsl.Backbones;
+using static TorchSharp.torch;
+using Parameter = TorchSharp.Modules.Parameter;
+
+namespace FofaDsl.Training;
+
+/// <summary>
+/// The method-specific part of training (supervised, logit KD, FOFA...): how a batch becomes a
+/// loss and which parameters the optimizer updates. The loop, schedule and evaluation are shared.
+/// </summary>
+public interface ITrainingStep
+{
+    /// <summary>Human-readable name of the method, used in logs and reports.</summary>
+    string MethodName { get; }
+
+    /// <summary>The model that is trained and evaluated.</summary>
+    StagedBackbone Student { get; }
+
+    /// <summary>Parameters the optimizer updates; never a frozen teacher's.</summary>
+    IEnumerable<Parameter> TrainableParameters();
+
+    /// <summary>Switches the trainable modules between training and evaluation mode (a teacher stays in eval).</summary>
+    void SetTraining(bool training);
+
+    /// <summary>Computes the loss for one batch (images normalised, labels int64).</summary>
+    StepOutput Compute(Tensor images, Tensor labels);
+}

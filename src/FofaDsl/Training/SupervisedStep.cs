@@ -1,0 +1,29 @@
+using FofaDsl.Backbones;
+using static TorchSharp.torch;
+using Parameter = TorchSharp.Modules.Parameter;
+
+namespace FofaDsl.Training;
+
+/// <summary>Plain supervised training: cross-entropy with label smoothing. Trains teachers and the "from scratch" students.</summary>
+public sealed class SupervisedStep(StagedBackbone model, double labelSmoothing) : ITrainingStep
+{
+    /// <inheritdoc />
+    public string MethodName => "Scratch";
+
+    /// <inheritdoc />
+    public StagedBackbone Student => model;
+
+    /// <inheritdoc />
+    public IEnumerable<Parameter> TrainableParameters() => model.parameters();
+
+    /// <inheritdoc />
+    public void SetTraining(bool training) => model.train(training);
+
+    /// <inheritdoc />
+    public StepOutput Compute(Tensor images, Tensor labels)
+    {
+        var logits = model.call(images);
+        var ce = nn.functional.cross_entropy(logits, labels, label_smoothing: labelSmoothing);
+        return new StepOutput(ce, [new LossTerm("ce", ce)], logits);
+    }
+}
