@@ -1,0 +1,117 @@
+using FofaDsl.Stages;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FofaDsl.Backbones;
+
+/// <summary>
+/// A timm-style Vision Transformer (ViT, DeiT without distillation token) cut into the stem
+/// (patch embedding, class token, position embedding), four stages of consecutive blocks ending
+/// at <see cref="StageEnds"/>, and the head (final <c>norm</c>, class token, <c>head</c>).
+/// Parameter names equal timm's, so its state dicts load by name.
+/// </summary>
+public sealed class VisionTransformer : StagedBackbone
+{
+    private readonly PatchEmbedding patch_embed;
+    private readonly Parameter cls_token;
+    private readonly Parameter pos_embed;
+    private readonly ModuleList<TransformerBlock> blocks;
+    private readonly LayerNorm norm;
+    private readonly Linear head;
+
+    private readonly int[] stageEnds;
+    private readonly StageGeometry tokenGeometry;
+    private readonly StageGeometry[] stageGeometries;
+
+    /// <summary>Builds the transformer described by <paramref name="options"/>, initialised as timm does.</summary>
+    /// <exception cref="ArgumentException">When the options are invalid (e.g. the image size is not a multiple of the patch size).</exception>
+    public VisionTransformer(VisionTransformerOptions options) : base(nameof(VisionTransformer))
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        stageEnds = [.. options.ResolvedStageEnds];
+
+        var dim = options.EmbedDim;
+        var grid = options.GridSize;
+        patch_embed = new PatchEmbedding(options.InputChannels, dim, options.PatchSize);
+        cls_token = nn.Parameter(zeros(1, 1, dim));
+        pos_embed = nn.Parameter(zeros(1, 1 + grid * grid, dim));
+        blocks = new ModuleList<TransformerBlock>();
+        for (var i = 0; i < options.Depth; i++) blocks.Add(new TransformerBlock(dim, options.Heads, options.MlpHiddenDim));
+        norm = nn.LayerNorm(dim, eps: TransformerBlock.LayerNormEpsilon);
+        head = nn.Linear(dim, options.NumClasses);
+
+        // Blocks keep the token shape, so the stem and every stage share one geometry.
+        tokenGeometry = StageGeometry.Tokens(dim, grid, grid, hasClassToken: true);
+        stageGeometries = [tokenGeometry, tokenGeometry, tokenGeometry, tokenGeometry];
+        RegisterComponents();
+        InitializeWeights();
+    }
+
+    /// <summary>The options this transformer was built from.</summary>
+    public VisionTransformerOptions Options { get; }
+
+    /// <summary>The 0-based block that ends each stage (inclusive).</summary>
+    public IReadOnlyList<int> StageEnds => stageEnds;
+
+    /// <inheritdoc />
+    public override StageGeometry StemGeometry => tokenGeometry;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<StageGeometry> StageGeometries => stageGeometries;
+
+    /// <inheritdoc />
+    public override int NumClasses => Options.NumClasses;
+
+    /// <summary>Images <c>[B, C, H, W]</c> to tokens <c>[B, 1 + L, D]</c>: class token first, position embedding added.</summary>
+    public override Tensor ForwardStem(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var patches = patch_embed.call(images);
+        var classTokens = cls_token.expand(patches.shape[0], -1, -1);
+        var tokens = cat([classTokens, patches], dim: 1) + pos_embed;
+        return tokens.MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public override Tensor ForwardStage(int stage, Tensor input)
+    {
+        if (stage is < 1 or > 4) throw new ArgumentOutOfRangeException(nameof(stage), stage, "Stages are numbered 1..4.");
+        using var scope = NewDisposeScope();
+        var first = stage == 1 ? 0 : stageEnds[stage - 2] + 1;
+        var x = input;
+        for (var i = first; i <= stageEnds[stage - 1]; i++) x = blocks[i].call(x);
+        return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Final norm, then the class token through <c>head</c>.</summary>
+    public override Tensor ForwardHead(Tensor lastStage)
+    {
+        using var scope = NewDisposeScope();
+        var classToken = norm.call(lastStage)[.., 0];
+        return head.call(classToken).MoveToOuterDisposeScope();
+    }
+
+    private void InitializeWeights()
+    {
+        using var noGrad = torch.no_grad();
+        TruncatedNormal.Fill(pos_embed, std: 0.02);
+        TruncatedNormal.Fill(cls_token, std: 0.02);
+        foreach (var module in modules())
+        {
+            switch (module)
+            {
+                case Linear linear:
+                    TruncatedNormal.Fill(linear.weight, std: 0.02);
+                    if (linear.bias is not null) nn.init.zeros_(linear.bias);
+                    break;
+                case LayerNorm layerNorm:
+                    nn.init.ones_(layerNorm.weight);
+                    nn.init.zeros_(layerNorm.bias);
+                    break;
+            }
+        }
+    }
+}
