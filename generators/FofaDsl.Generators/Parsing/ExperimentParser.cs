@@ -1,0 +1,277 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using FofaDsl.Generators.Diagnostics;
+using FofaDsl.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace FofaDsl.Generators.Parsing;
+
+/// <summary>
+/// Turns one <c>[Experiment]</c> class into an <see cref="ExperimentSpec"/>: reads every DSL
+/// attribute, resolves defaults, computes both models' stage shapes and validates the graph.
+/// Every problem becomes a diagnostic at the offending argument; nothing here throws on bad input.
+/// </summary>
+internal sealed class ExperimentParser
+{
+    private readonly List<DiagnosticInfo> diagnostics = new();
+    private readonly CancellationToken cancellation;
+
+    private ExperimentParser(CancellationToken cancellation) => this.cancellation = cancellation;
+
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
+    {
+        var parser = new ExperimentParser(cancellation);
+        ExperimentSpec? spec = null;
+        try
+        {
+            spec = parser.ParseClass((INamedTypeSymbol)context.TargetSymbol, (ClassDeclarationSyntax)context.TargetNode, context.Attributes[0]);
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            // A generator that throws takes down every generated file of the project; report instead.
+            parser.Report(DiagnosticCatalog.InternalError, LocationInfo.From(context.TargetNode), context.TargetSymbol.Name, e.GetType().Name + ": " + e.Message);
+        }
+
+        var hasErrors = parser.diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error);
+        return new ParseResult(hasErrors ? null : spec, new EquatableArray<DiagnosticInfo>(parser.diagnostics));
+    }
+
+    private ExperimentSpec? ParseClass(INamedTypeSymbol type, ClassDeclarationSyntax declaration, AttributeData experimentAttribute)
+    {
+        var identifier = LocationInfo.From(declaration.Identifier.GetLocation());
+        if (!type.DeclaringSyntaxReferences.Any(r => r.GetSyntax(cancellation) is ClassDeclarationSyntax c && c.Modifiers.Any(SyntaxKind.PartialKeyword)))
+            Report(DiagnosticCatalog.ClassNotPartial, identifier, type.Name);
+        if (type.ContainingType is not null) Report(DiagnosticCatalog.UnsupportedClassShape, identifier, type.Name, "nested in " + type.ContainingType.Name);
+        if (type.IsGenericType) Report(DiagnosticCatalog.UnsupportedClassShape, identifier, type.Name, "generic");
+
+        var experiment = new AttributeReader(experimentAttribute, cancellation);
+        var name = experiment.String("Name", null) ?? type.Name;
+        var seed = experiment.Int("Seed", 0);
+        if (seed < 0) Report(DiagnosticCatalog.ValueOutOfRange, experiment.LocationOf("Seed"), "Seed", seed, "seeds are non-negative");
+
+        var data = ParseData(Find(type, AttributeNames.Data));
+        var teacherAttribute = Find(type, AttributeNames.Teacher);
+        var studentAttribute = Find(type, AttributeNames.Student);
+        if (teacherAttribute is null) Report(DiagnosticCatalog.TeacherMissing, identifier, type.Name);
+        if (studentAttribute is null) Report(DiagnosticCatalog.StudentMissing, identifier, type.Name);
+        var teacher = teacherAttribute is null ? null : ParseModel("Teacher", teacherAttribute, data);
+        var student = studentAttribute is null ? null : ParseModel("Student", studentAttribute, data);
+
+        var fofa = ParseFofa(Find(type, AttributeNames.Fofa), student);
+        var weights = ParseWeights(Find(type, AttributeNames.LossWeights), name);
+        var schedule = ParseSchedule(Find(type, AttributeNames.Schedule));
+
+        if (teacher is null || student is null || fofa is null) return null;
+        var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
+        return new ExperimentSpec(ns, type.Name, name, seed, teacher, student, fofa, weights, schedule, data);
+    }
+
+    private AttributeReader? Find(INamedTypeSymbol type, string metadataName)
+    {
+        foreach (var attribute in type.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == metadataName) return new AttributeReader(attribute, cancellation);
+        }
+        return null;
+    }
+
+    private DataSpec ParseData(AttributeReader? data)
+    {
+        // Fashion-MNIST is the only dataset so far; the enum's other values cannot reach here.
+        var imageSize = Defaults.FashionMnistSize;
+        string? path = null;
+        var trainLimit = 0;
+        if (data is not null)
+        {
+            if (data.ConstructorInt(0) is { } kind && kind != 0)
+                Report(DiagnosticCatalog.UnknownEnumValue, data.LocationOfConstructorArgument(0), "DatasetKind", kind);
+            var declaredSize = data.Int("ImageSize", 0);
+            if (declaredSize < 0 || declaredSize > 4096)
+                Report(DiagnosticCatalog.ValueOutOfRange, data.LocationOf("ImageSize"), "ImageSize", declaredSize, "use 0 for the dataset's own size, or a side length from 1 to 4096");
+            else if (declaredSize > 0) imageSize = declaredSize;
+            path = data.String("Path", null);
+            trainLimit = data.Int("TrainLimit", 0);
+            if (trainLimit < 0) Report(DiagnosticCatalog.ValueOutOfRange, data.LocationOf("TrainLimit"), "TrainLimit", trainLimit, "use 0 for all images or a positive count");
+        }
+        return new DataSpec("FashionMnist", path, imageSize, trainLimit, Defaults.FashionMnistChannels, Defaults.FashionMnistClasses);
+    }
+
+    private ModelSpec? ParseModel(string role, AttributeReader model, DataSpec data)
+    {
+        var architectureValue = model.ConstructorInt(0);
+        if (architectureValue is null) return null; // the compiler reports the missing or mistyped argument
+        var architecture = ArchitectureNames.FromValue(architectureValue.Value);
+        if (architecture is null)
+        {
+            Report(DiagnosticCatalog.UnknownEnumValue, model.LocationOfConstructorArgument(0), "Architecture", architectureValue.Value);
+            return null;
+        }
+
+        var stem = model.Int("Stem", 0) == 1 ? "Cifar" : Defaults.Stem;
+        var baseWidth = model.Int("BaseWidth", Defaults.BaseWidth);
+        var patch = model.Int("PatchSize", Defaults.PatchSize);
+        var embed = model.Int("EmbedDim", Defaults.EmbedDim);
+        var depth = model.Int("Depth", Defaults.Depth);
+        var heads = model.Int("Heads", Defaults.Heads);
+        var weights = model.String("Weights", null);
+        var valid = true;
+
+        if (architecture == ArchitectureNames.ResNet18)
+        {
+            foreach (var knob in new[] { "PatchSize", "EmbedDim", "Depth", "Heads" })
+                if (model.Has(knob)) { Report(DiagnosticCatalog.KnobNotApplicable, model.LocationOf(knob), knob, $"{role} ResNet18", "ResNet18 has convolutional stages; use Stem and BaseWidth"); valid = false; }
+            if (baseWidth <= 0 || baseWidth > 4096) { Report(DiagnosticCatalog.ValueOutOfRange, model.LocationOf("BaseWidth"), "BaseWidth", baseWidth, "use 1 to 4096 channels"); valid = false; }
+            if (!valid) return null;
+            var (stemShape, stages) = StageShapes.ResNet(data.ImageSize, stem == "ImageNet", baseWidth);
+            return new ModelSpec(role, architecture, data.ImageSize, data.InputChannels, data.Classes, stem, baseWidth, 0, 0, 0, 0, weights,
+                stemShape, new EquatableArray<StageShape>(stages), EquatableArray<int>.Empty);
+        }
+
+        foreach (var knob in new[] { "Stem", "BaseWidth" })
+            if (model.Has(knob)) { Report(DiagnosticCatalog.KnobNotApplicable, model.LocationOf(knob), knob, $"{role} VisionTransformer", "a ViT has no convolutional stem; use PatchSize, EmbedDim, Depth and Heads"); valid = false; }
+        if (patch <= 0) { Report(DiagnosticCatalog.ValueOutOfRange, model.LocationOf("PatchSize"), "PatchSize", patch, "use a positive patch side"); valid = false; }
+        else if (data.ImageSize % patch != 0) { Report(DiagnosticCatalog.PatchDoesNotDivideImage, model.LocationOf("PatchSize"), $"{role} VisionTransformer", data.ImageSize, patch); valid = false; }
+        if (depth < 4) { Report(DiagnosticCatalog.ValueOutOfRange, model.LocationOf("Depth"), "Depth", depth, "a ViT needs at least 4 blocks, one per stage"); valid = false; }
+        if (embed <= 0) { Report(DiagnosticCatalog.ValueOutOfRange, model.LocationOf("EmbedDim"), "EmbedDim", embed, "use a positive token width"); valid = false; }
+        if (heads <= 0) { Report(DiagnosticCatalog.ValueOutOfRange, model.LocationOf("Heads"), "Heads", heads, "use at least one head"); valid = false; }
+        else if (embed > 0 && embed % heads != 0) { Report(DiagnosticCatalog.HeadsDoNotDivideWidth, model.LocationOf("Heads"), $"{role} VisionTransformer", embed, heads); valid = false; }
+        if (!valid) return null;
+
+        var (vitStem, vitStages) = StageShapes.VisionTransformer(data.ImageSize, patch, embed);
+        return new ModelSpec(role, architecture, data.ImageSize, data.InputChannels, data.Classes, "", 0, patch, embed, depth, heads, weights,
+            vitStem, new EquatableArray<StageShape>(vitStages), new EquatableArray<int>(StageShapes.VisionTransformerStageEnds(depth)));
+    }
+
+    private FofaSpec? ParseFofa(AttributeReader? fofa, ModelSpec? student)
+    {
+        var queries = fofa?.Int("Queries", Defaults.Queries) ?? Defaults.Queries;
+        var width = fofa?.Int("TokenWidth", Defaults.TokenWidth) ?? Defaults.TokenWidth;
+        var heads = fofa?.Int("Heads", Defaults.AttentionHeads) ?? Defaults.AttentionHeads;
+        var stages = fofa?.IntArray("PromptStages") ?? ImmutableArray.Create(1, 2, 3, 4);
+        var valid = true;
+
+        var grid = 0;
+        if (queries <= 0 || queries % 4 != 0 || !IsSquare(queries / 4, out grid))
+        {
+            Report(DiagnosticCatalog.QueriesNotSquare, fofa?.LocationOf("Queries"), queries,
+                (queries / 4.0).ToString("0.##", CultureInfo.InvariantCulture), NearestValidQueries(queries).ToString(CultureInfo.InvariantCulture));
+            valid = false;
+        }
+        if (width <= 0) { Report(DiagnosticCatalog.ValueOutOfRange, fofa?.LocationOf("TokenWidth"), "TokenWidth", width, "use a positive width"); valid = false; }
+        if (heads <= 0) { Report(DiagnosticCatalog.ValueOutOfRange, fofa?.LocationOf("Heads"), "Heads", heads, "use at least one head"); valid = false; }
+        else if (width > 0 && width % heads != 0) { Report(DiagnosticCatalog.HeadsDoNotDivideWidth, fofa?.LocationOf("Heads"), "Region-aware attention", width, heads); valid = false; }
+
+        var seen = new HashSet<int>();
+        foreach (var stage in stages)
+        {
+            if (stage < 1 || stage > 4) { Report(DiagnosticCatalog.PromptStageInvalid, fofa?.LocationOf("PromptStages"), stage == int.MinValue ? "a non-constant" : stage.ToString(CultureInfo.InvariantCulture), "teacher stages are numbered 1 to 4"); valid = false; }
+            else if (!seen.Add(stage)) { Report(DiagnosticCatalog.PromptStageInvalid, fofa?.LocationOf("PromptStages"), stage, "it is listed more than once"); valid = false; }
+        }
+
+        if (valid && student is not null)
+        {
+            for (var i = 0; i < student.Stages.Count; i++)
+            {
+                var shape = student.Stages[i];
+                if (shape.Height < grid)
+                    Report(DiagnosticCatalog.GridLargerThanStage, fofa?.LocationOf("Queries") ?? null, i + 1, shape.Height, shape.Width, grid, queries);
+            }
+        }
+
+        return valid
+            ? new FofaSpec(queries, grid, width, heads, new EquatableArray<int>(stages),
+                fofa?.Bool("RegionAwareAttention", true) ?? true, fofa?.Bool("Prompts", true) ?? true,
+                fofa?.Bool("Feedback", true) ?? true, fofa?.Bool("ReferenceCodeQuirks", false) ?? false)
+            : null;
+    }
+
+    private LossWeightsSpec ParseWeights(AttributeReader? weights, string experimentName)
+    {
+        double Weight(string name, double fallback)
+        {
+            var value = weights?.Double(name, fallback) ?? fallback;
+            if (double.IsNaN(value) || double.IsInfinity(value) || value < 0)
+                Report(DiagnosticCatalog.ValueOutOfRange, weights?.LocationOf(name), name, value.ToString(CultureInfo.InvariantCulture), "loss weights are finite and non-negative");
+            return value;
+        }
+
+        var spec = new LossWeightsSpec(
+            Weight("CrossEntropy", Defaults.LossWeight),
+            Weight("LogitKd", Defaults.LossWeight),
+            Weight("Feature", Defaults.LossWeight),
+            Weight("PromptRegularisation", Defaults.LossWeight),
+            weights?.Double("Temperature", Defaults.Temperature) ?? Defaults.Temperature,
+            weights?.Double("LabelSmoothing", Defaults.LabelSmoothing) ?? Defaults.LabelSmoothing);
+        if (spec.CrossEntropy == 0 && spec.LogitKd == 0 && spec.Feature == 0 && spec.PromptRegularisation == 0)
+            Report(DiagnosticCatalog.LossWeightsAllZero, weights?.Location, experimentName);
+        if (!(spec.Temperature > 0) || double.IsInfinity(spec.Temperature))
+            Report(DiagnosticCatalog.ValueOutOfRange, weights?.LocationOf("Temperature"), "Temperature", spec.Temperature.ToString(CultureInfo.InvariantCulture), "the temperature must be a positive number");
+        if (!(spec.LabelSmoothing >= 0 && spec.LabelSmoothing < 1))
+            Report(DiagnosticCatalog.ValueOutOfRange, weights?.LocationOf("LabelSmoothing"), "LabelSmoothing", spec.LabelSmoothing.ToString(CultureInfo.InvariantCulture), "label smoothing lies in [0, 1)");
+        return spec;
+    }
+
+    private ScheduleSpec ParseSchedule(AttributeReader? schedule)
+    {
+        int Int(string name, int fallback, int minimum, string rule)
+        {
+            var value = schedule?.Int(name, fallback) ?? fallback;
+            if (value < minimum) Report(DiagnosticCatalog.ValueOutOfRange, schedule?.LocationOf(name), name, value, rule);
+            return value;
+        }
+
+        double Real(string name, double fallback, bool allowZero, string rule)
+        {
+            var value = schedule?.Double(name, fallback) ?? fallback;
+            if (double.IsNaN(value) || double.IsInfinity(value) || value < 0 || (!allowZero && value == 0))
+                Report(DiagnosticCatalog.ValueOutOfRange, schedule?.LocationOf(name), name, value.ToString(CultureInfo.InvariantCulture), rule);
+            return value;
+        }
+
+        var optimizerValue = schedule?.Int("Optimizer", 0) ?? 0;
+        if (optimizerValue is not (0 or 1)) Report(DiagnosticCatalog.UnknownEnumValue, schedule?.LocationOf("Optimizer"), "OptimizerKind", optimizerValue);
+
+        var spec = new ScheduleSpec(
+            Int("Epochs", Defaults.Epochs, 1, "train for at least one epoch"),
+            Int("TeacherEpochs", Defaults.TeacherEpochs, 0, "use 0 only with teacher weights, else a positive count"),
+            Int("BatchSize", Defaults.BatchSize, 1, "a batch holds at least one image"),
+            optimizerValue == 1 ? "Sgd" : Defaults.Optimizer,
+            Real("LearningRate", Defaults.LearningRate, false, "the learning rate must be a positive number"),
+            Real("MinLearningRate", Defaults.MinLearningRate, true, "the final learning rate must be a non-negative number"),
+            Real("WeightDecay", Defaults.WeightDecay, true, "weight decay must be a non-negative number"),
+            Real("Momentum", Defaults.Momentum, true, "momentum lies in [0, 1)"),
+            Int("WarmupEpochs", Defaults.WarmupEpochs, 0, "warm-up epochs are non-negative"));
+        if (spec.MinLearningRate > spec.LearningRate)
+            Report(DiagnosticCatalog.ValueOutOfRange, schedule?.LocationOf("MinLearningRate"), "MinLearningRate", spec.MinLearningRate.ToString(CultureInfo.InvariantCulture), $"it must not exceed LearningRate = {spec.LearningRate.ToString(CultureInfo.InvariantCulture)}");
+        if (spec.Momentum >= 1)
+            Report(DiagnosticCatalog.ValueOutOfRange, schedule?.LocationOf("Momentum"), "Momentum", spec.Momentum.ToString(CultureInfo.InvariantCulture), "momentum lies in [0, 1)");
+        if (spec.Epochs >= 1 && spec.WarmupEpochs >= spec.Epochs)
+            Report(DiagnosticCatalog.ValueOutOfRange, schedule?.LocationOf("WarmupEpochs"), "WarmupEpochs", spec.WarmupEpochs, $"warm-up must end before the last epoch (Epochs = {spec.Epochs})");
+        return spec;
+    }
+
+    private void Report(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] args) =>
+        diagnostics.Add(DiagnosticInfo.Create(descriptor, location, args));
+
+    private static bool IsSquare(int value, out int root)
+    {
+        root = (int)Math.Round(Math.Sqrt(value));
+        return root > 0 && root * root == value;
+    }
+
+    private static int NearestValidQueries(int queries)
+    {
+        var grid = Math.Max(1, (int)Math.Round(Math.Sqrt(Math.Max(queries, 4) / 4.0)));
+        return 4 * grid * grid;
+    }
+}
