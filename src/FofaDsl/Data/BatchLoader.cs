@@ -1,0 +1,120 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FofaDsl.Data;
+
+/// <summary>
+/// Walks an <see cref="ImageDataset"/> in mini-batches of normalised float32 images
+/// <c>[B, C, H, W]</c> and int64 labels <c>[B]</c> on the CPU. Shuffling and flipping use
+/// <see cref="System.Random"/> seeded from <see cref="BatchLoaderOptions.Seed"/> and the epoch,
+/// so the batches are identical across runs and independent of torch's random state.
+/// </summary>
+public sealed class BatchLoader
+{
+    // Keeps the flip stream apart from the shuffle stream, which is seeded with seed + epoch.
+    private const int FlipSeedSalt = 0x5F3759DF;
+
+    private readonly float[] normalisedByPixel;
+
+    /// <summary>Creates a loader over <paramref name="dataset"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The batch size is not positive.</exception>
+    public BatchLoader(ImageDataset dataset, BatchLoaderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize, "options.BatchSize");
+        Dataset = dataset;
+        Options = options;
+
+        // 256 possible pixel values: normalise by table lookup instead of arithmetic per pixel.
+        normalisedByPixel = new float[256];
+        for (int p = 0; p < 256; p++)
+            normalisedByPixel[p] = (p / 255f - dataset.Mean) / dataset.Std;
+    }
+
+    /// <summary>The data set being walked.</summary>
+    public ImageDataset Dataset { get; }
+
+    /// <summary>How it is walked.</summary>
+    public BatchLoaderOptions Options { get; }
+
+    /// <summary>Number of batches <see cref="Epoch"/> yields.</summary>
+    public int BatchesPerEpoch => Options.DropLast
+        ? Dataset.Count / Options.BatchSize
+        : (Dataset.Count + Options.BatchSize - 1) / Options.BatchSize;
+
+    /// <summary>
+    /// The image indices in the order epoch <paramref name="epoch"/> visits them: the data set
+    /// order, or with <see cref="BatchLoaderOptions.Shuffle"/> a Fisher-Yates shuffle driven by
+    /// <c>new Random(Seed + epoch)</c>.
+    /// </summary>
+    public int[] OrderFor(int epoch)
+    {
+        var order = new int[Dataset.Count];
+        for (int i = 0; i < order.Length; i++)
+            order[i] = i;
+        if (!Options.Shuffle)
+            return order;
+
+        var random = new Random(unchecked(Options.Seed + epoch));
+        for (int i = order.Length - 1; i > 0; i--)
+        {
+            int j = random.Next(i + 1);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        return order;
+    }
+
+    /// <summary>
+    /// The batches of epoch <paramref name="epoch"/>, made lazily. Each tensor is new and owned by
+    /// the caller: dispose it, or enumerate inside a dispose scope.
+    /// </summary>
+    public IEnumerable<(Tensor Images, Tensor Labels)> Epoch(int epoch)
+    {
+        int[] order = OrderFor(epoch);
+        int batches = BatchesPerEpoch;
+        int batchSize = Options.BatchSize;
+        int imageSize = Dataset.ImageSize;
+        var flipRandom = Options.RandomHorizontalFlip ? new Random(unchecked(Options.Seed + epoch) ^ FlipSeedSalt) : null;
+
+        // One buffer reused for every batch: torch.tensor copies it into the tensor.
+        var imageBuffer = new float[Math.Min(batchSize, Math.Max(order.Length, 1)) * imageSize];
+        var labelBuffer = new long[Math.Min(batchSize, Math.Max(order.Length, 1))];
+
+        for (int b = 0; b < batches; b++)
+        {
+            int start = b * batchSize;
+            int size = Math.Min(batchSize, order.Length - start);
+            for (int k = 0; k < size; k++)
+            {
+                int index = order[start + k];
+                bool flip = flipRandom is not null && flipRandom.Next(2) == 1;
+                WriteImage(Dataset.Image(index), imageBuffer.AsSpan(k * imageSize, imageSize), flip);
+                labelBuffer[k] = Dataset.Label(index);
+            }
+
+            var images = torch.tensor(
+                new Memory<float>(imageBuffer, 0, size * imageSize), [size, Dataset.Channels, Dataset.Height, Dataset.Width]);
+            var labels = torch.tensor(new Memory<long>(labelBuffer, 0, size), [size]);
+            yield return (images, labels);
+        }
+    }
+
+    private void WriteImage(ReadOnlySpan<byte> source, Span<float> target, bool flip)
+    {
+        if (!flip)
+        {
+            for (int i = 0; i < source.Length; i++)
+                target[i] = normalisedByPixel[source[i]];
+            return;
+        }
+
+        // Mirror every row of every channel: the layout is [C, H, W], rows are W long.
+        int width = Dataset.Width;
+        for (int rowStart = 0; rowStart < source.Length; rowStart += width)
+        {
+            for (int x = 0; x < width; x++)
+                target[rowStart + x] = normalisedByPixel[source[rowStart + width - 1 - x]];
+        }
+    }
+}

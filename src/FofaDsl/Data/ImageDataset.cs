@@ -1,0 +1,149 @@
+namespace FofaDsl.Data;
+
+/// <summary>
+/// An immutable in-memory image classification set: byte pixels laid out <c>[N, C, H, W]</c>,
+/// one byte label per image, the class names, and the normalisation constants that turn a pixel
+/// <c>p</c> into <c>(p / 255 - Mean) / Std</c> (one pair for the whole data set, all channels).
+/// </summary>
+public sealed class ImageDataset
+{
+    private readonly byte[] pixels;
+    private readonly byte[] labels;
+    private readonly string[] classNames;
+
+    /// <summary>
+    /// Creates a data set from copies of <paramref name="pixels"/> (<c>[N, C, H, W]</c>) and
+    /// <paramref name="labels"/> (<c>[N]</c>, each below the number of <paramref name="classNames"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The sizes do not agree, a label names no class, or <paramref name="std"/> is not positive.</exception>
+    public ImageDataset(
+        ReadOnlySpan<byte> pixels, ReadOnlySpan<byte> labels, int channels, int height, int width,
+        IReadOnlyList<string> classNames, float mean, float std)
+        : this(pixels.ToArray(), labels.ToArray(), channels, height, width, classNames?.ToArray()!, mean, std)
+    {
+        for (int i = 0; i < this.labels.Length; i++)
+        {
+            if (this.labels[i] >= this.classNames.Length)
+                throw new ArgumentException($"Label {this.labels[i]} at index {i} is outside the {this.classNames.Length} classes.", nameof(labels));
+        }
+    }
+
+    // Takes ownership of the arrays: callers never touch them again.
+    private ImageDataset(byte[] pixels, byte[] labels, int channels, int height, int width, string[] classNames, float mean, float std)
+    {
+        ArgumentNullException.ThrowIfNull(classNames);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        if (classNames.Length == 0)
+            throw new ArgumentException("A data set needs at least one class name.", nameof(classNames));
+        if (!(std > 0) || !float.IsFinite(std))
+            throw new ArgumentOutOfRangeException(nameof(std), std, "The normalisation standard deviation must be positive.");
+        if (!float.IsFinite(mean))
+            throw new ArgumentOutOfRangeException(nameof(mean), mean, "The normalisation mean must be finite.");
+
+        long imageSize = (long)channels * height * width;
+        if ((long)labels.Length * imageSize != pixels.Length)
+        {
+            throw new ArgumentException(
+                $"{labels.Length} labels need {labels.Length * imageSize} pixels of {channels}x{height}x{width}, got {pixels.Length}.",
+                nameof(pixels));
+        }
+
+        this.pixels = pixels;
+        this.labels = labels;
+        this.classNames = classNames;
+        Channels = channels;
+        Height = height;
+        Width = width;
+        Mean = mean;
+        Std = std;
+    }
+
+    /// <summary>Wraps arrays without copying them; the caller hands them over and keeps no reference.</summary>
+    internal static ImageDataset Wrap(
+        byte[] pixels, byte[] labels, int channels, int height, int width, IReadOnlyList<string> classNames, float mean, float std) =>
+        new(pixels, labels, channels, height, width, classNames.ToArray(), mean, std);
+
+    /// <summary>Number of images.</summary>
+    public int Count => labels.Length;
+
+    /// <summary>Channels per image (1 for grayscale).</summary>
+    public int Channels { get; }
+
+    /// <summary>Image height in pixels.</summary>
+    public int Height { get; }
+
+    /// <summary>Image width in pixels.</summary>
+    public int Width { get; }
+
+    /// <summary>Bytes per image: <c>Channels * Height * Width</c>.</summary>
+    public int ImageSize => Channels * Height * Width;
+
+    /// <summary>Number of classes; every label is below it.</summary>
+    public int ClassCount => classNames.Length;
+
+    /// <summary>Readable class names, indexed by label.</summary>
+    public IReadOnlyList<string> ClassNames => classNames;
+
+    /// <summary>Mean of the pixels scaled to [0, 1], subtracted when normalising.</summary>
+    public float Mean { get; }
+
+    /// <summary>Standard deviation of the pixels scaled to [0, 1], divided by when normalising.</summary>
+    public float Std { get; }
+
+    /// <summary>All pixels, <c>[N, C, H, W]</c> in row-major order.</summary>
+    public ReadOnlySpan<byte> Pixels => pixels;
+
+    /// <summary>All labels, one per image.</summary>
+    public ReadOnlySpan<byte> Labels => labels;
+
+    /// <summary>The pixels of image <paramref name="index"/>, <c>[C, H, W]</c>.</summary>
+    public ReadOnlySpan<byte> Image(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        return pixels.AsSpan(index * ImageSize, ImageSize);
+    }
+
+    /// <summary>The label of image <paramref name="index"/>.</summary>
+    public byte Label(int index) => labels[index];
+
+    /// <summary>How many images each class has, indexed by label.</summary>
+    public int[] CountPerClass()
+    {
+        var counts = new int[ClassCount];
+        foreach (byte label in labels)
+            counts[label]++;
+        return counts;
+    }
+
+    /// <summary>
+    /// A new data set of the images at <paramref name="indices"/>, in that order (an index may
+    /// repeat), with the same classes and normalisation constants.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside the data set.</exception>
+    public ImageDataset Subset(IEnumerable<int> indices)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        var chosen = indices as IReadOnlyCollection<int> ?? indices.ToArray();
+        int imageSize = ImageSize;
+        var subsetPixels = new byte[(long)chosen.Count * imageSize];
+        var subsetLabels = new byte[chosen.Count];
+        int j = 0;
+        foreach (int index in chosen)
+        {
+            Image(index).CopyTo(subsetPixels.AsSpan(j * imageSize, imageSize));
+            subsetLabels[j] = labels[index];
+            j++;
+        }
+        return new ImageDataset(subsetPixels, subsetLabels, Channels, Height, Width, classNames, Mean, Std);
+    }
+
+    /// <summary>A new data set of the first <paramref name="count"/> images (all of them when there are fewer).</summary>
+    public ImageDataset Take(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return Subset(Enumerable.Range(0, Math.Min(count, Count)));
+    }
+}
