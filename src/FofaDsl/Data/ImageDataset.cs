@@ -146,4 +146,23 @@ public sealed class ImageDataset
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         return Subset(Enumerable.Range(0, Math.Min(count, Count)));
     }
+
+    /// <summary>
+    /// A new data set of about <paramref name="count"/> images with the classes as balanced as
+    /// possible: classes take turns, each contributing its images in their original order.
+    /// </summary>
+    public ImageDataset BalancedSubset(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var byClass = Enumerable.Range(0, ClassCount).Select(_ => new Queue<int>()).ToArray();
+        for (var i = 0; i < Count; i++) byClass[labels[i]].Enqueue(i);
+        var chosen = new List<int>(Math.Min(count, Count));
+        while (chosen.Count < Math.Min(count, Count))
+        {
+            foreach (var queue in byClass)
+                if (chosen.Count < count && queue.Count > 0) chosen.Add(queue.Dequeue());
+        }
+        chosen.Sort();
+        return Subset(chosen);
+    }
 }

@@ -126,7 +126,7 @@ public static class ExperimentHost
         var step = experiment.CreateFofaStep(teacher, student);
         var (_, test) = ExperimentData.Load(experiment.Data with { TrainLimit = 0 });
         var batch = Math.Min(4, test.Count);
-        var loader = new BatchLoader(test.BalancedSubset(batch), batch, shuffle: false, seed: 0, dropLast: true);
+        var loader = new BatchLoader(test.BalancedSubset(batch), BatchLoaderOptions.Evaluation(batch));
         var (images, labels) = loader.Epoch(0).First();
         images = ImageBatches.Resize(images, experiment.Data.ImageSize);
 

@@ -15,7 +15,7 @@ public static class Evaluator
         long correct = 0, seen = 0;
         using (no_grad())
         {
-            var loader = new BatchLoader(dataset, batchSize, shuffle: false, seed: 0, dropLast: false);
+            var loader = new BatchLoader(dataset, BatchLoaderOptions.Evaluation(batchSize));
             foreach (var (images, labels) in loader.Epoch(0))
             {
                 using var scope = NewDisposeScope();

@@ -16,7 +16,7 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
     public TrainingResult Run(ITrainingStep step, ImageDataset train, ImageDataset test, CancellationToken cancellation = default)
     {
         schedule.Validate();
-        var loader = new BatchLoader(train, schedule.BatchSize, shuffle: true, seed: seed, dropLast: true);
+        var loader = new BatchLoader(train, BatchLoaderOptions.Training(schedule.BatchSize, seed, randomHorizontalFlip: true));
         if (loader.BatchesPerEpoch == 0)
             throw new ArgumentException($"Batch size {schedule.BatchSize} is larger than the {train.Count} training images: no full batch. Lower the batch size.");
 

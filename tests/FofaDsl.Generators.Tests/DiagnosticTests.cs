@@ -1,0 +1,95 @@
+using Microsoft.CodeAnalysis;
+
+namespace FofaDsl.Generators.Tests;
+
+/// <summary>Each diagnostic fires at the offending argument, and a near miss does not fire.</summary>
+public sealed class DiagnosticTests
+{
+    public static TheoryData<string, string, string, string> Cases => new()
+    {
+        // id, original text, replacement, the source text the diagnostic must point at
+        { "FOFA001", "public partial class Quickstart;", "public class Quickstart { }", "Quickstart" },
+        { "FOFA002", "[Teacher(Architecture.VisionTransformer, PatchSize = 4, EmbedDim = 96, Depth = 6, Heads = 3)]", "", "Quickstart" },
+        { "FOFA003", "[Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 16)]", "", "Quickstart" },
+        { "FOFA004", "Queries = 64", "Queries = 50", "Queries = 50" },
+        { "FOFA004", "Queries = 64", "Queries = 0", "Queries = 0" },
+        { "FOFA005", "Heads = 4)]", "Heads = 4, PromptStages = new[] { 1, 5 })]", "PromptStages = new[] { 1, 5 }" },
+        { "FOFA005", "Heads = 4)]", "Heads = 4, PromptStages = new[] { 2, 2 })]", "PromptStages = new[] { 2, 2 }" },
+        { "FOFA005", "Heads = 4)]", "Heads = 4, PromptStages = new[] { 0 })]", "PromptStages = new[] { 0 }" },
+        { "FOFA006", "TokenWidth = 128, Heads = 4", "TokenWidth = 128, Heads = 3", "Heads = 3" },
+        { "FOFA006", "EmbedDim = 96, Depth = 6, Heads = 3", "EmbedDim = 96, Depth = 6, Heads = 5", "Heads = 5" },
+        { "FOFA007", "PatchSize = 4", "PatchSize = 5", "PatchSize = 5" },
+        { "FOFA008", "Depth = 6", "Depth = 3", "Depth = 3" },
+        { "FOFA008", "Temperature = 1", "Temperature = 0", "Temperature = 0" },
+        { "FOFA008", "LogitKd = 1", "LogitKd = -1", "LogitKd = -1" },
+        { "FOFA008", "LogitKd = 1", "LogitKd = double.NaN", "LogitKd = double.NaN" },
+        { "FOFA008", "Epochs = 4", "Epochs = 0", "Epochs = 0" },
+        { "FOFA008", "BatchSize = 64", "BatchSize = -2", "BatchSize = -2" },
+        { "FOFA008", "WarmupEpochs = 1", "WarmupEpochs = 4", "WarmupEpochs = 4" },
+        { "FOFA008", "[Data(DatasetKind.FashionMnist)]", "[Data(DatasetKind.FashionMnist, ImageSize = -28)]", "ImageSize = -28" },
+        { "FOFA009", "CrossEntropy = 1, LogitKd = 1, Feature = 1, PromptRegularisation = 1", "CrossEntropy = 0, LogitKd = 0, Feature = 0, PromptRegularisation = 0",
+            "LossWeights(CrossEntropy = 0, LogitKd = 0, Feature = 0, PromptRegularisation = 0, Temperature = 1)" },
+        { "FOFA010", "Stem = ResNetStem.Cifar, BaseWidth = 16", "Stem = ResNetStem.Cifar, BaseWidth = 16, PatchSize = 4", "PatchSize = 4" },
+        { "FOFA010", "PatchSize = 4, EmbedDim = 96", "PatchSize = 4, BaseWidth = 8, EmbedDim = 96", "BaseWidth = 8" },
+        { "FOFA011", "public partial class Quickstart;", "public partial class Outer { [Experiment] [Teacher(Architecture.ResNet18)] [Student(Architecture.ResNet18)] public partial class Quickstart; }", "Quickstart" },
+        { "FOFA012", "Architecture.ResNet18, Stem", "(Architecture)7, Stem", "(Architecture)7" },
+        { "FOFA013", "Queries = 64", "Queries = 196", "Queries = 196" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Diagnostic_points_at_the_offending_declaration(string id, string original, string replacement, string expectedLocationText)
+    {
+        var source = Experiments.QuickstartWith(original, replacement);
+        var (_, diagnostics, _) = GeneratorHarness.Run(source);
+
+        var diagnostic = diagnostics.FirstOrDefault(d => d.Id == id);
+        Assert.True(diagnostic is not null, $"{id} not reported; got: {string.Join("; ", diagnostics)}");
+        var tree = diagnostic.Location.SourceTree;
+        Assert.NotNull(tree);
+        var located = tree.GetText().ToString(diagnostic.Location.SourceSpan);
+        Assert.Equal(expectedLocationText, located);
+        Assert.False(string.IsNullOrWhiteSpace(diagnostic.Descriptor.Description.ToString()));
+    }
+
+    public static TheoryData<string, string> NearMisses => new()
+    {
+        { "Queries = 64", "Queries = 36" },
+        { "Queries = 64", "Queries = 16" },
+        { "Heads = 4)]", "Heads = 4, PromptStages = new[] { 1, 4 })]" },
+        { "TokenWidth = 128, Heads = 4", "TokenWidth = 128, Heads = 8" },
+        { "PatchSize = 4", "PatchSize = 7" },
+        { "Depth = 6", "Depth = 4" },
+        { "Temperature = 1", "Temperature = 0.5" },
+        { "LogitKd = 1", "LogitKd = 0" },
+        { "WarmupEpochs = 1", "WarmupEpochs = 3" },
+        { "[Data(DatasetKind.FashionMnist)]", "[Data(DatasetKind.FashionMnist, ImageSize = 32)]" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NearMisses))]
+    public void A_valid_neighbour_value_reports_nothing(string original, string replacement)
+    {
+        var (sources, diagnostics, _) = GeneratorHarness.Run(Experiments.QuickstartWith(original, replacement));
+        Assert.Empty(diagnostics);
+        Assert.Single(sources);
+    }
+
+    [Fact]
+    public void Errors_suppress_generation_but_warnings_do_not()
+    {
+        Assert.Empty(GeneratorHarness.Run(Experiments.QuickstartWith("Queries = 64", "Queries = 50")).Sources);
+        var (sources, diagnostics, _) = GeneratorHarness.Run(Experiments.QuickstartWith("Queries = 64", "Queries = 196"));
+        Assert.All(diagnostics, d => Assert.Equal(DiagnosticSeverity.Warning, d.Severity));
+        Assert.Single(sources);
+    }
+
+    [Fact]
+    public void Queries_message_suggests_the_nearest_valid_value()
+    {
+        var (_, diagnostics, _) = GeneratorHarness.Run(Experiments.QuickstartWith("Queries = 64", "Queries = 60"));
+        var message = diagnostics.Single(d => d.Id == "FOFA004").GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains("N/4 = 15", message);
+        Assert.Contains("use 64", message);
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.CodeAnalysis;
+
+namespace FofaDsl.Generators.Tests;
+
+/// <summary>
+/// Generated code compared with checked-in golden files, and compiled. To accept a deliberate
+/// change, run the tests with FOFA_UPDATE_GOLDEN=1 and review the diff of tests/.../Golden.
+/// </summary>
+public sealed class GoldenFileTests
+{
+    [Theory]
+    [InlineData(nameof(Experiments.Quickstart), "Samples.Quickstart.g.cs")]
+    [InlineData(nameof(Experiments.ResNetToVit), "Samples.Reverse.ResNetToVit.g.cs")]
+    public void Generated_code_matches_the_golden_file_and_compiles_cleanly(string experiment, string hintName)
+    {
+        var source = (string)typeof(Experiments).GetField(experiment)!.GetRawConstantValue()!;
+        var (sources, diagnostics, output) = GeneratorHarness.Run(source);
+
+        Assert.Empty(diagnostics);
+        var generated = Assert.Single(sources);
+        Assert.Equal(hintName, generated.HintName);
+
+        var goldenPath = Path.Combine(AppContext.BaseDirectory, "Golden", hintName + ".txt");
+        var text = generated.SourceText.ToString();
+        if (Environment.GetEnvironmentVariable("FOFA_UPDATE_GOLDEN") == "1")
+        {
+            var sourcePath = Path.Combine(SourceDirectory(), "Golden", hintName + ".txt");
+            File.WriteAllText(sourcePath, text);
+        }
+        Assert.True(File.Exists(goldenPath), $"Golden file {goldenPath} is missing; run the tests once with FOFA_UPDATE_GOLDEN=1.");
+        Assert.Equal(File.ReadAllText(goldenPath), text);
+
+        var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void Generation_is_deterministic()
+    {
+        var first = GeneratorHarness.Run(Experiments.Quickstart).Sources.Single().SourceText.ToString();
+        var second = GeneratorHarness.Run(Experiments.Quickstart).Sources.Single().SourceText.ToString();
+        Assert.Equal(first, second);
+    }
+
+    private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+}

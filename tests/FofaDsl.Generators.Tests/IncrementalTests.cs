@@ -1,0 +1,66 @@
+using System.Collections;
+using System.Reflection;
+using FofaDsl.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace FofaDsl.Generators.Tests;
+
+/// <summary>The pipeline caches: unrelated edits reuse every step; an attribute edit re-runs them.</summary>
+public sealed class IncrementalTests
+{
+    private const string Unrelated = "namespace Samples; public static class Helper { public static int Answer => 42; }";
+
+    [Fact]
+    public void An_unrelated_edit_leaves_every_step_cached_or_unchanged()
+    {
+        var compilation = GeneratorHarness.Compile(Experiments.Quickstart, Unrelated);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        var helperTree = compilation.SyntaxTrees.Last();
+        var edited = compilation.ReplaceSyntaxTree(helperTree,
+            CSharpSyntaxTree.ParseText(Unrelated.Replace("42", "43"), (CSharpParseOptions)helperTree.Options, helperTree.FilePath));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        foreach (var step in new[] { ExperimentGenerator.Steps.Experiments, ExperimentGenerator.Steps.Models, ExperimentGenerator.Steps.Diagnostics })
+            Assert.All(result.TrackedSteps[step].SelectMany(s => s.Outputs), o => Assert.Contains(o.Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
+        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+    }
+
+    [Fact]
+    public void Editing_an_attribute_argument_modifies_the_model()
+    {
+        var compilation = GeneratorHarness.Compile(Experiments.Quickstart);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        var tree = compilation.SyntaxTrees.Single();
+        var edited = compilation.ReplaceSyntaxTree(tree,
+            CSharpSyntaxTree.ParseText(Experiments.Quickstart.Replace("Epochs = 4", "Epochs = 5"), (CSharpParseOptions)tree.Options, tree.FilePath));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Contains(result.TrackedSteps[ExperimentGenerator.Steps.Models].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
+    }
+
+    [Fact]
+    public void Pipeline_models_hold_no_symbols_syntax_or_compilations()
+    {
+        var forbidden = new[] { typeof(ISymbol), typeof(SyntaxNode), typeof(Compilation), typeof(SemanticModel), typeof(SyntaxTree), typeof(Location) };
+        var visited = new HashSet<Type>();
+        var pending = new Stack<Type>([typeof(ParseResult)]);
+        while (pending.Count > 0)
+        {
+            var type = pending.Pop();
+            if (!visited.Add(type) || type.IsPrimitive || type == typeof(string) || type.IsEnum) continue;
+            Assert.DoesNotContain(forbidden, f => f.IsAssignableFrom(type));
+            if (type == typeof(DiagnosticDescriptor)) continue; // immutable, static catalog entries
+            foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+            {
+                var fieldType = field.FieldType;
+                pending.Push(fieldType);
+                foreach (var argument in fieldType.IsGenericType ? fieldType.GetGenericArguments() : []) pending.Push(argument);
+            }
+        }
+        Assert.Contains(typeof(ExperimentSpec), visited);
+        Assert.Contains(typeof(LocationInfo), visited);
+    }
+}
