@@ -19,7 +19,8 @@ internal static class FofaInit
     public static void Linear(Linear linear)
     {
         using var _ = no_grad();
-        nn.init.trunc_normal_(linear.weight, std: 0.02);
+        // TorchSharp 0.107's trunc_normal_ does not sample (see TruncatedNormal).
+        Backbones.TruncatedNormal.Fill(linear.weight, std: 0.02);
         if (linear.bias is not null) nn.init.zeros_(linear.bias);
     }
 }
