@@ -33,7 +33,4 @@ internal static class ClassTokenPlacement
         if (classToken is null) return tokens;
         return classTokenLast ? cat([tokens, classToken], 1) : cat([classToken, tokens], 1);
     }
-
-    /// <summary>The spatial shape <c>[C, H, W]</c> a stage has once its class token is dropped.</summary>
-    public static long[] SpatialShape(StageGeometry geometry) => [geometry.Channels, geometry.Height, geometry.Width];
 }

@@ -13,6 +13,11 @@ namespace FofaDsl.Fofa;
 /// caller (they are referenced, not registered, so <c>parameters()</c> and <c>state_dict()</c> of this
 /// module hold FOFA's own weights only). The teacher is frozen and kept in eval mode.
 /// </summary>
+/// <remarks>
+/// <c>to(device)</c> moves FOFA's own modules only: move the teacher and student yourself. Feedback
+/// from the previous step is kept per prompt block, so training batches must all have the same size
+/// (drop the last partial batch) or <see cref="ResetFeedback"/> must be called in between.
+/// </remarks>
 public sealed class FofaDistiller : nn.Module
 {
     private readonly Backbones models;

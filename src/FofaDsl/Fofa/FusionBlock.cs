@@ -27,6 +27,7 @@ public sealed class FusionBlock : nn.Module<Tensor, Tensor, Tensor>
         mix = nn.Conv2d(channels, channels, 1);
         se = new SqueezeExcitation(channels, 16, seGateOnly);
         expand = nn.Conv2d(channels, channels, 1);
+        // Default (PyTorch) initialisation, as in the reference code; beta = 0 makes the start harmless anyway.
         RegisterComponents();
     }
 

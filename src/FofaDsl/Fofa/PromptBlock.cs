@@ -28,6 +28,7 @@ public sealed class PromptBlock : nn.Module<Tensor, Tensor>
         pointwise = nn.Conv2d(channels, channels, 1);
         se = new SqueezeExcitation(channels, 16, seGateOnly);
         grouped_out = nn.Conv2d(channels, channels, 1, groups: Groups);
+        // Default (PyTorch) initialisation, as in the reference code; beta = 0 makes the start harmless anyway.
         RegisterComponents();
     }
 
