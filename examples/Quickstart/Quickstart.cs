@@ -9,10 +9,10 @@ namespace FofaDsl.Examples;
 /// two-core CPU in minutes; the paper's settings are N = 64, d = 512, 8 heads at 224 pixels.
 /// </summary>
 [Experiment(Seed = 7)]
-[Teacher(Architecture.VisionTransformer, PatchSize = 4, EmbedDim = 96, Depth = 6, Heads = 3)]
-[Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 16)]
+[Teacher(Architecture.VisionTransformer, PatchSize = 7, EmbedDim = 96, Depth = 6, Heads = 3)]
+[Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 8)]
 [Fofa(Queries = 64, TokenWidth = 128, Heads = 4)]
 [LossWeights(CrossEntropy = 1, LogitKd = 1, Feature = 1, PromptRegularisation = 1, Temperature = 1)]
-[Schedule(Epochs = 4, TeacherEpochs = 6, BatchSize = 64, Optimizer = OptimizerKind.AdamW, LearningRate = 2e-3, WeightDecay = 0.05, WarmupEpochs = 1)]
+[Schedule(Epochs = 2, TeacherEpochs = 30, BatchSize = 128, Optimizer = OptimizerKind.AdamW, LearningRate = 3e-3, WeightDecay = 0.05, WarmupEpochs = 1)]
 [Data(DatasetKind.FashionMnist)]
 public partial class Quickstart;

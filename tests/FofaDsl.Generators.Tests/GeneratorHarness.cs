@@ -24,7 +24,9 @@ internal static class GeneratorHarness
         "Experiments",
         sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Experiment{i}.cs")),
         References,
-        new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+            // As the SDK does: TorchSharp targets net8.0's System.Runtime, unified with .NET 10's.
+            .WithSpecificDiagnosticOptions([new("CS1701", ReportDiagnostic.Suppress), new("CS1702", ReportDiagnostic.Suppress)]));
 
     public static GeneratorDriver CreateDriver() => CSharpGeneratorDriver.Create(
         [new ExperimentGenerator().AsSourceGenerator()],

@@ -100,8 +100,7 @@ internal static class ExperimentEmitter
         for (var i = 0; i < model.Stages.Count; i++)
             w.Line($"/// <param name=\"Stage{i + 1}\">Stage {i + 1}: <c>{model.Stages[i].TensorShape}</c>, {model.Stages[i].Description}.</param>");
         w.Line($"/// <param name=\"Logits\">Class logits: <c>[B, {model.Classes}]</c>.</param>");
-        w.Line($"public sealed record {recordName}({Tensor} Stage1, {Tensor} Stage2, {Tensor} Stage3, {Tensor} Stage4, {Tensor} Logits)");
-        w.Open("");
+        w.Open($"public sealed record {recordName}({Tensor} Stage1, {Tensor} Stage2, {Tensor} Stage3, {Tensor} Stage4, {Tensor} Logits)");
         w.Line($"/// <summary>Runs <paramref name=\"model\"/> on <paramref name=\"images\"/> and keeps every stage output.</summary>");
         w.Open($"public static {recordName} Of(global::FofaDsl.Backbones.StagedBackbone model, {Tensor} images)");
         w.Line("var (logits, stages) = model.ForwardWithStages(images);");
@@ -163,6 +162,8 @@ internal static class ExperimentEmitter
         w.Line("{");
         w.Line($"    Name = Spec.Name,");
         w.Line($"    Seed = Spec.Seed,");
+        w.Line("    TeacherDescription = Spec.Teacher,");
+        w.Line("    StudentDescription = Spec.Student,");
         w.Line("    CreateTeacher = CreateTeacher,");
         w.Line("    CreateStudent = CreateStudent,");
         w.Line($"    CreateFofaStep = static (teacher, student) => new DistillationGraph(({spec.Teacher.RuntimeType})teacher, ({spec.Student.RuntimeType})student),");

@@ -16,6 +16,12 @@ public sealed record ExperimentDefinition
     /// <summary>Seed of every random choice.</summary>
     public required int Seed { get; init; }
 
+    /// <summary>Short description of the teacher for reports, e.g. "ViT (patch 4, width 96, depth 6, 3 heads)".</summary>
+    public required string TeacherDescription { get; init; }
+
+    /// <summary>Short description of the student for reports.</summary>
+    public required string StudentDescription { get; init; }
+
     /// <summary>Builds a fresh teacher with its declared architecture.</summary>
     public required Func<StagedBackbone> CreateTeacher { get; init; }
 

@@ -83,7 +83,7 @@ public static class ExperimentHost
                 _ => experiment.CreateFofaStep(teacher, student),
             };
             var result = new TrainingLoop(experiment.Schedule, experiment.Seed, experiment.Data.ImageSize, output.WriteLine).Run(step, train, test, cancellation);
-            table.Add($"student {student.GetName()}", step.MethodName, result.TestTop1, result.WallTime);
+            table.Add($"student {experiment.StudentDescription}", step.MethodName, result.TestTop1, result.WallTime);
             student.save(Path.Combine(outputDirectory, $"student-{method}.weights"));
             output.WriteLine();
             output.Write(table);
@@ -102,7 +102,7 @@ public static class ExperimentHost
             var clock = Stopwatch.StartNew();
             var top1 = Evaluator.Top1(teacher, test, experiment.Schedule.BatchSize, experiment.Data.ImageSize);
             output.WriteLine($"teacher loaded from {weights}: top-1 {top1:P2}");
-            table.Add($"teacher {teacher.GetName()}", "loaded", top1, clock.Elapsed);
+            table.Add($"teacher {experiment.TeacherDescription}", "loaded", top1, clock.Elapsed);
             return teacher;
         }
 
@@ -110,11 +110,11 @@ public static class ExperimentHost
             throw new ArgumentException("The teacher needs training (--teacher-epochs > 0) or weights (--teacher-weights FILE).");
         var schedule = experiment.Schedule with { Epochs = experiment.TeacherEpochs };
         var result = new TrainingLoop(schedule, experiment.Seed, experiment.Data.ImageSize, output.WriteLine)
-            .Run(new SupervisedStep(teacher, experiment.Weights.LabelSmoothing) , train, test, cancellation);
+            .Run(new SupervisedStep(teacher, experiment.Weights.LabelSmoothing, "Supervised"), train, test, cancellation);
         var path = Path.Combine(outputDirectory, "teacher.weights");
         ModelWeights.Save(teacher, path);
         output.WriteLine($"teacher saved to {path} (reuse it with --teacher-weights {path})");
-        table.Add($"teacher {teacher.GetName()}", "Supervised", result.TestTop1, result.WallTime);
+        table.Add($"teacher {experiment.TeacherDescription}", "Supervised", result.TestTop1, result.WallTime);
         return teacher;
     }
 

@@ -15,17 +15,21 @@ public sealed class ResultsTable(string csvPath)
         var newFile = !File.Exists(csvPath);
         using var writer = new StreamWriter(csvPath, append: true);
         if (newFile) writer.WriteLine("model,method,top1,wall_seconds");
-        writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{model},{method},{top1:F4},{wall.TotalSeconds:F1}"));
+        writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Quote(model)},{Quote(method)},{top1:F4},{wall.TotalSeconds:F1}"));
     }
 
-    /// <summary>The table as aligned text.</summary>
+    private static string Quote(string field) => "\"" + field.Replace("\"", "\"\"") + "\"";
+
+    /// <summary>The table as aligned Markdown.</summary>
     public override string ToString()
     {
+        var modelWidth = Math.Max("model".Length, rows.Count == 0 ? 0 : rows.Max(r => r.Model.Length));
+        var methodWidth = Math.Max("method".Length, rows.Count == 0 ? 0 : rows.Max(r => r.Method.Length));
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"| {"model",-28} | {"method",-10} | {"top-1",7} | {"wall time",9} |");
-        text.AppendLine($"|{new string('-', 30)}|{new string('-', 12)}|{new string('-', 9)}:|{new string('-', 10)}:|");
+        text.AppendLine($"| {"model".PadRight(modelWidth)} | {"method".PadRight(methodWidth)} |   top-1 | wall time |");
+        text.AppendLine($"|{new string('-', modelWidth + 2)}|{new string('-', methodWidth + 2)}|--------:|----------:|");
         foreach (var (model, method, top1, wall) in rows)
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {model,-28} | {method,-10} | {top1 * 100,6:F2}% | {wall.TotalSeconds,8:F1}s |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {model.PadRight(modelWidth)} | {method.PadRight(methodWidth)} | {top1 * 100,6:F2}% | {wall.TotalSeconds,8:F1}s |");
         return text.ToString();
     }
 }

@@ -5,10 +5,13 @@ using Parameter = TorchSharp.Modules.Parameter;
 namespace FofaDsl.Training;
 
 /// <summary>Plain supervised training: cross-entropy with label smoothing. Trains teachers and the "from scratch" students.</summary>
-public sealed class SupervisedStep(StagedBackbone model, double labelSmoothing) : ITrainingStep
+/// <param name="model">The model to train.</param>
+/// <param name="labelSmoothing">Label smoothing of the cross-entropy.</param>
+/// <param name="methodName">Name in logs and reports: "Scratch" for a student, "Supervised" for a teacher.</param>
+public sealed class SupervisedStep(StagedBackbone model, double labelSmoothing, string methodName = "Scratch") : ITrainingStep
 {
     /// <inheritdoc />
-    public string MethodName => "Scratch";
+    public string MethodName => methodName;
 
     /// <inheritdoc />
     public StagedBackbone Student => model;

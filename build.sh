@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# FofaDsl's entry point: set-up, build, run, test. Every command first installs what a fresh
+# machine lacks (eng/prerequisites.sh), announcing each change; on a ready machine it touches nothing.
+#
+#   ./build.sh quickstart [args]   build and run the quickstart (ViT teacher -> ResNet18 student on
+#                                  embedded Fashion-MNIST: scratch vs logit KD vs FOFA, results table)
+#   ./build.sh test                build everything and run all tests (what CI runs)
+#   ./build.sh build               build everything
+#
+# Environment: TORCH_BACKEND=cuda builds against TorchSharp-cuda-linux (needs a NuGet feed that has it);
+#              CONFIGURATION=Debug|Release (default Release).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+configuration="${CONFIGURATION:-Release}"
+backend="${TORCH_BACKEND:-cpu}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+build() {
+  dotnet build FofaDsl.sln -c "$configuration" -p:TorchBackend="$backend" -nologo -v quiet -clp:ErrorsOnly
+}
+
+command="${1:-}"
+[ $# -gt 0 ] && shift
+case "$command" in
+  quickstart)
+    bash eng/prerequisites.sh
+    dotnet build examples/Quickstart -c "$configuration" -p:TorchBackend="$backend" -nologo -v quiet -clp:ErrorsOnly
+    exec dotnet run --project examples/Quickstart -c "$configuration" --no-build -- "$@"
+    ;;
+  test)
+    # The full Fashion-MNIST (Debian package) lets one test compare the embedded subset with its source.
+    FOFA_FULL_DATA=1 bash eng/prerequisites.sh
+    build
+    log=$(mktemp)
+    status=0
+    for project in tests/FofaDsl.Generators.Tests tests/FofaDsl.Tests; do
+      dotnet test "$project" -c "$configuration" --no-build -nologo "$@" 2>&1 | tee -a "$log" || status=1
+    done
+    passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+    failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+    rm -f "$log"
+    echo "tests: $passed passed, $failed failed"
+    exit "$status"
+    ;;
+  build)
+    bash eng/prerequisites.sh
+    build
+    ;;
+  *)
+    sed -n '2,13p' "$0"
+    exit 2
+    ;;
+esac

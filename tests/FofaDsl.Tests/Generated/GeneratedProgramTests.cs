@@ -1,0 +1,69 @@
+using FofaDsl.Data;
+using FofaDsl.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FofaDsl.Tests.Generated;
+
+/// <summary>The code the generator emits for real experiment classes, run for real.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class GeneratedProgramTests
+{
+    [Fact]
+    public void Declared_stage_geometry_matches_the_built_models()
+    {
+        Assert.Equal(TinyExperiment.Spec.TeacherStages, TinyExperiment.CreateTeacher().StageGeometries);
+        Assert.Equal(TinyExperiment.Spec.StudentStages, TinyExperiment.CreateStudent().StageGeometries);
+        Assert.Equal(TinyExperiment.Spec.TeacherStem, TinyExperiment.CreateTeacher().StemGeometry);
+        Assert.Equal(TinyReverseExperiment.Spec.TeacherStages, TinyReverseExperiment.CreateTeacher().StageGeometries);
+        Assert.Equal(TinyReverseExperiment.Spec.StudentStages, TinyReverseExperiment.CreateStudent().StageGeometries);
+        Assert.Equal(2, TinyExperiment.Spec.RegionGrid);
+    }
+
+    [Fact]
+    public void Typed_stage_features_have_the_documented_shapes()
+    {
+        torch.manual_seed(1);
+        using var graph = new TinyExperiment.DistillationGraph(TinyExperiment.CreateTeacher(), TinyExperiment.CreateStudent());
+        using var images = randn(3, 1, 28, 28);
+        var teacher = graph.ForwardTeacher(images);
+        var student = graph.ForwardStudent(images);
+        Assert.Equal(TinyExperiment.Spec.TeacherStage3.ShapeFor(3), teacher.Stage3.shape);
+        Assert.Equal(TinyExperiment.Spec.StudentStage4.ShapeFor(3), student.Stage4.shape);
+        Assert.Equal([3L, TinyExperiment.Spec.Classes], student.Logits.shape);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Generated_graph_trains_two_steps_on_real_images_with_finite_loss(bool reverse)
+    {
+        torch.manual_seed(3);
+        ITrainingStep graph = reverse
+            ? new TinyReverseExperiment.DistillationGraph(TinyReverseExperiment.CreateTeacher(), TinyReverseExperiment.CreateStudent())
+            : new TinyExperiment.DistillationGraph(TinyExperiment.CreateTeacher(), TinyExperiment.CreateStudent());
+        var imageSize = reverse ? TinyReverseExperiment.Spec.ImageSize : TinyExperiment.Spec.ImageSize;
+        var teacher = reverse ? (nn.Module)((TinyReverseExperiment.DistillationGraph)graph).Teacher : ((TinyExperiment.DistillationGraph)graph).Teacher;
+        var teacherBefore = teacher.parameters().Select(p => p.detach().clone()).ToList();
+        var studentBefore = graph.Student.parameters().Select(p => p.detach().clone()).ToList();
+
+        var loader = new BatchLoader(FashionMnist.LoadEmbedded(FashionMnistSplit.Train).Take(16), BatchLoaderOptions.Training(8, seed: 1));
+        using var optimizer = optim.AdamW(graph.TrainableParameters(), 1e-3);
+        graph.SetTraining(true);
+        var losses = new List<float>();
+        foreach (var (images, labels) in loader.Epoch(0))
+        {
+            optimizer.zero_grad();
+            var output = graph.Compute(ImageBatches.Resize(images, imageSize), labels);
+            output.Total.backward();
+            optimizer.step();
+            losses.Add(output.Total.item<float>());
+            Assert.Contains(output.Terms, t => t.Name == "feature");
+        }
+
+        Assert.Equal(2, losses.Count);
+        Assert.All(losses, l => Assert.True(float.IsFinite(l) && l > 0, $"loss {l}"));
+        Assert.All(teacher.parameters().Zip(teacherBefore), pair => Assert.True(pair.First.equal(pair.Second).all().item<bool>()));
+        Assert.Contains(graph.Student.parameters().Zip(studentBefore), pair => !pair.First.equal(pair.Second).all().item<bool>());
+    }
+}

@@ -1,0 +1,65 @@
+using FofaDsl.Tests.Generated;
+
+namespace FofaDsl.Tests.Hosting;
+
+/// <summary>The generated <c>RunAsync</c> end to end on a tiny experiment.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class ExperimentHostTests : IDisposable
+{
+    private readonly string output = Path.Combine(Path.GetTempPath(), "fofa-host-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+    }
+
+    [Fact]
+    public async Task Check_builds_the_graph_and_runs_one_step()
+    {
+        Assert.Equal(0, await TinyExperiment.RunAsync(["check"]));
+    }
+
+    [Fact]
+    public async Task Compare_writes_a_row_per_model_and_the_same_seed_gives_the_same_numbers()
+    {
+        string[] Args(string folder) => ["compare", "--out", folder];
+        Assert.Equal(0, await TinyExperiment.RunAsync(Args(Path.Combine(output, "a"))));
+        Assert.Equal(0, await TinyExperiment.RunAsync(Args(Path.Combine(output, "b"))));
+
+        // Rows without the wall time (the last field), which differs between runs.
+        string[] Rows(string folder) => File.ReadAllLines(Directory.GetFiles(Path.Combine(output, folder), "results-*.csv").Single())
+            .Select(line => line[..line.LastIndexOf(',')])
+            .ToArray();
+        var first = Rows("a");
+        Assert.Equal("model,method,top1", first[0]);
+        Assert.Equal(5, first.Length); // header, teacher, scratch, kd, fofa
+        Assert.Equal(["Supervised", "Scratch", "Logit KD", "FOFA"], first[1..].Select(r => r.Split("\",\"")[1].Split('"')[0]));
+        Assert.Equal(first, Rows("b"));
+        Assert.True(File.Exists(Path.Combine(output, "a", "teacher.weights")));
+        Assert.True(File.Exists(Path.Combine(output, "a", "student-fofa.weights")));
+    }
+
+    [Fact]
+    public async Task A_saved_teacher_is_reused_and_a_mismatched_one_is_refused()
+    {
+        var first = Path.Combine(output, "first");
+        Assert.Equal(0, await TinyExperiment.RunAsync(["compare", "--out", first, "--methods", "scratch"]));
+        var teacher = Path.Combine(first, "teacher.weights");
+        Assert.Equal(0, await TinyExperiment.RunAsync(["compare", "--out", Path.Combine(output, "second"), "--methods", "kd", "--teacher-weights", teacher]));
+
+        // TinyReverseExperiment's teacher is a ResNet: the ViT weights must not load into it.
+        var before = File.ReadAllBytes(teacher);
+        Assert.Equal(1, await TinyReverseExperiment.RunAsync(["compare", "--out", Path.Combine(output, "third"), "--teacher-weights", teacher]));
+        Assert.Equal(before, File.ReadAllBytes(teacher));
+    }
+
+    [Theory]
+    [InlineData("--epochs", "0")]
+    [InlineData("--methods", "fofa,dkd")]
+    [InlineData("--no-such-option")]
+    [InlineData("train-everything")]
+    public async Task Bad_arguments_exit_with_2(params string[] args)
+    {
+        Assert.Equal(2, await TinyExperiment.RunAsync(args));
+    }
+}

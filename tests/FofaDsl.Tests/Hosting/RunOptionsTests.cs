@@ -1,0 +1,31 @@
+using FofaDsl.Hosting;
+using FofaDsl.Training;
+
+namespace FofaDsl.Tests.Hosting;
+
+public sealed class RunOptionsTests
+{
+    [Fact]
+    public void Options_override_the_declared_schedule()
+    {
+        var options = RunOptions.Parse(["check", "--epochs", "7", "--batch-size", "32", "--lr", "0.5", "--methods", "FOFA, kd", "--data", "/d"]);
+        Assert.Equal("check", options.Command);
+        Assert.Equal(["fofa", "kd"], options.Methods);
+        Assert.Equal("/d", options.DataPath);
+
+        var declared = new TrainingSchedule(3, 64, OptimizerKind.Sgd, 0.1, 0.01, 0.0, 0.9, 1);
+        var applied = options.Apply(declared);
+        Assert.Equal(declared with { Epochs = 7, BatchSize = 32, LearningRate = 0.5 }, applied);
+    }
+
+    [Theory]
+    [InlineData("Option --epochs needs a value.", "--epochs")]
+    [InlineData("--epochs needs a positive integer, got 'x'.", "--epochs", "x")]
+    [InlineData("Unknown method(s) dkd in --methods. Valid: scratch, kd, fofa.", "--methods", "dkd")]
+    [InlineData("Unknown option '--fast'. Run with --help for the list.", "--fast")]
+    [InlineData("Unknown command 'train'. Commands: compare, check.", "train")]
+    public void Bad_arguments_say_what_is_wrong(string message, params string[] args)
+    {
+        Assert.Equal(message, Assert.Throws<ArgumentException>(() => RunOptions.Parse(args)).Message);
+    }
+}
