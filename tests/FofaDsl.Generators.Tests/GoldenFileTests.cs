@@ -24,8 +24,8 @@ public sealed class GoldenFileTests
         var text = generated.SourceText.ToString();
         if (Environment.GetEnvironmentVariable("FOFA_UPDATE_GOLDEN") == "1")
         {
-            var sourcePath = Path.Combine(SourceDirectory(), "Golden", hintName + ".txt");
-            File.WriteAllText(sourcePath, text);
+            goldenPath = Path.Combine(SourceDirectory(), "Golden", hintName + ".txt");
+            File.WriteAllText(goldenPath, text);
         }
         Assert.True(File.Exists(goldenPath), $"Golden file {goldenPath} is missing; run the tests once with FOFA_UPDATE_GOLDEN=1.");
         Assert.Equal(File.ReadAllText(goldenPath), text);

@@ -246,6 +246,9 @@ internal static class ExperimentEmitter
         w.Line("public global::System.Collections.Generic.IEnumerable<global::TorchSharp.Modules.Parameter> TrainableParameters() => fofa.TrainableParameters();");
         w.Line();
         w.Line("/// <inheritdoc />");
+        w.Line("public void MoveTo(global::TorchSharp.torch.Device device) => global::TorchSharp.ModuleExtensionMethods.to(this, device);");
+        w.Line();
+        w.Line("/// <inheritdoc />");
         w.Open("public void SetTraining(bool training)");
         w.Line("student.train(training);");
         w.Line("fofa.train(training);");

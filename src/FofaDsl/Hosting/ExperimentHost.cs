@@ -36,9 +36,11 @@ public static class ExperimentHost
         try
         {
             if (options.Threads is { } threads) torch.set_num_threads(threads);
+            var device = DeviceSelection.Resolve(options.Device);
+            DeviceSelection.ConfigureMath(device, options.AllowTf32);
             var resolved = Resolve(definition, options);
-            if (options.Command == "check") Check(resolved, output);
-            else Compare(resolved, options, output, cancellation);
+            if (options.Command == "check") Check(resolved, device, output);
+            else Compare(resolved, options, device, output, cancellation);
             return 0;
         }
         catch (Exception e) when (e is DatasetFormatException or NonFiniteLossException or ArgumentException or IOException or InvalidDataException)
@@ -61,16 +63,16 @@ public static class ExperimentHost
         },
     };
 
-    private static void Compare(ExperimentDefinition experiment, RunOptions options, TextWriter output, CancellationToken cancellation)
+    private static void Compare(ExperimentDefinition experiment, RunOptions options, Device device, TextWriter output, CancellationToken cancellation)
     {
         var outputDirectory = options.OutputDirectory ?? Path.Combine("runs", experiment.Name);
         Directory.CreateDirectory(outputDirectory);
         var (train, test) = ExperimentData.Load(experiment.Data);
         output.WriteLine($"{experiment.Name}: {train.Count} training and {test.Count} held-out images ({experiment.Data.Dataset}{(experiment.Data.Path is null ? ", embedded subset" : $", {experiment.Data.Path}")}), " +
-                         $"image size {experiment.Data.ImageSize}, seed {experiment.Seed}, {torch.get_num_threads()} threads; output in {outputDirectory}");
+                         $"image size {experiment.Data.ImageSize}, seed {experiment.Seed}, device {device}, {torch.get_num_threads()} CPU threads; output in {outputDirectory}");
 
         var table = new ResultsTable(Path.Combine(outputDirectory, $"results-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv"));
-        var teacher = PrepareTeacher(experiment, train, test, outputDirectory, table, output, cancellation);
+        var teacher = PrepareTeacher(experiment, train, test, outputDirectory, table, device, output, cancellation);
 
         foreach (var method in options.Methods)
         {
@@ -82,7 +84,7 @@ public static class ExperimentHost
                 "kd" => new LogitDistillationStep(teacher, student, experiment.Weights),
                 _ => experiment.CreateFofaStep(teacher, student),
             };
-            var result = new TrainingLoop(experiment.Schedule, experiment.Seed, experiment.Data.ImageSize, output.WriteLine).Run(step, train, test, cancellation);
+            var result = new TrainingLoop(experiment.Schedule, experiment.Seed, experiment.Data.ImageSize, output.WriteLine, device).Run(step, train, test, cancellation);
             table.Add($"student {experiment.StudentDescription}", step.MethodName, result.TestTop1, result.WallTime);
             student.save(Path.Combine(outputDirectory, $"student-{method}.weights"));
             output.WriteLine();
@@ -92,15 +94,16 @@ public static class ExperimentHost
     }
 
     private static StagedBackbone PrepareTeacher(ExperimentDefinition experiment, ImageDataset train, ImageDataset test, string outputDirectory,
-        ResultsTable table, TextWriter output, CancellationToken cancellation)
+        ResultsTable table, Device device, TextWriter output, CancellationToken cancellation)
     {
         torch.manual_seed(experiment.Seed);
         var teacher = experiment.CreateTeacher();
         if (experiment.TeacherWeights is { } weights)
         {
             ModelWeights.Load(teacher, weights);
+            teacher.to(device);
             var clock = Stopwatch.StartNew();
-            var top1 = Evaluator.Top1(teacher, test, experiment.Schedule.BatchSize, experiment.Data.ImageSize);
+            var top1 = Evaluator.Top1(teacher, test, experiment.Schedule.BatchSize, experiment.Data.ImageSize, device);
             output.WriteLine($"teacher loaded from {weights}: top-1 {top1:P2}");
             table.Add($"teacher {experiment.TeacherDescription}", "loaded", top1, clock.Elapsed);
             return teacher;
@@ -109,7 +112,7 @@ public static class ExperimentHost
         if (experiment.TeacherEpochs <= 0)
             throw new ArgumentException("The teacher needs training (--teacher-epochs > 0) or weights (--teacher-weights FILE).");
         var schedule = experiment.Schedule with { Epochs = experiment.TeacherEpochs };
-        var result = new TrainingLoop(schedule, experiment.Seed, experiment.Data.ImageSize, output.WriteLine)
+        var result = new TrainingLoop(schedule, experiment.Seed, experiment.Data.ImageSize, output.WriteLine, device)
             .Run(new SupervisedStep(teacher, experiment.Weights.LabelSmoothing, "Supervised"), train, test, cancellation);
         var path = Path.Combine(outputDirectory, "teacher.weights");
         ModelWeights.Save(teacher, path);
@@ -118,17 +121,19 @@ public static class ExperimentHost
         return teacher;
     }
 
-    private static void Check(ExperimentDefinition experiment, TextWriter output)
+    private static void Check(ExperimentDefinition experiment, Device device, TextWriter output)
     {
         torch.manual_seed(experiment.Seed);
         var teacher = experiment.CreateTeacher();
         var student = experiment.CreateStudent();
         var step = experiment.CreateFofaStep(teacher, student);
+        step.MoveTo(device);
         var (_, test) = ExperimentData.Load(experiment.Data with { TrainLimit = 0 });
         var batch = Math.Min(4, test.Count);
         var loader = new BatchLoader(test.BalancedSubset(batch), BatchLoaderOptions.Evaluation(batch));
         var (images, labels) = loader.Epoch(0).First();
-        images = ImageBatches.Resize(images, experiment.Data.ImageSize);
+        images = ImageBatches.Resize(images.to(device), experiment.Data.ImageSize);
+        labels = labels.to(device);
 
         foreach (var (role, model) in new[] { ("teacher", teacher), ("student", student) })
         {

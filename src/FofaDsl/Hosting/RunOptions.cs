@@ -26,6 +26,8 @@ public sealed record RunOptions
           --out DIR              output folder (default runs/<experiment>)
           --seed N               seed of every random choice
           --threads N            CPU threads for TorchSharp (default: all cores)
+          --device D             auto (default: CUDA when available), cpu, cuda or cuda:N
+          --no-tf32              keep full FP32 matrix math on CUDA (TF32 is on by default there)
         """;
 
     /// <summary><c>compare</c> or <c>check</c>.</summary>
@@ -64,6 +66,12 @@ public sealed record RunOptions
     /// <summary>TorchSharp CPU threads, or null for all cores.</summary>
     public int? Threads { get; init; }
 
+    /// <summary>Device specification: auto, cpu, cuda or cuda:N.</summary>
+    public string Device { get; init; } = "auto";
+
+    /// <summary>Whether CUDA matrix math may use TF32.</summary>
+    public bool AllowTf32 { get; init; } = true;
+
     /// <summary>Whether <c>--help</c> was asked for.</summary>
     public bool Help { get; init; }
 
@@ -99,6 +107,8 @@ public sealed record RunOptions
                 "--out" => options with { OutputDirectory = Value() },
                 "--seed" => options with { Seed = NonNegativeInt(arg, Value()) },
                 "--threads" => options with { Threads = PositiveInt(arg, Value()) },
+                "--device" => options with { Device = Value() },
+                "--no-tf32" => options with { AllowTf32 = false },
                 _ => throw new ArgumentException($"Unknown option '{arg}'. Run with --help for the list."),
             };
         }

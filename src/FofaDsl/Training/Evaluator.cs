@@ -8,7 +8,7 @@ namespace FofaDsl.Training;
 public static class Evaluator
 {
     /// <summary>Fraction of <paramref name="dataset"/> that <paramref name="model"/> classifies correctly (eval mode, no gradients, every image counted).</summary>
-    public static double Top1(StagedBackbone model, ImageDataset dataset, int batchSize, int imageSize)
+    public static double Top1(StagedBackbone model, ImageDataset dataset, int batchSize, int imageSize, Device? device = null)
     {
         var wasTraining = model.training;
         model.eval();
@@ -19,8 +19,9 @@ public static class Evaluator
             foreach (var (images, labels) in loader.Epoch(0))
             {
                 using var scope = NewDisposeScope();
-                var logits = model.call(ImageBatches.Resize(images, imageSize));
-                correct += logits.argmax(1).eq(labels).sum().item<long>();
+                var target = device ?? CPU;
+                var logits = model.call(ImageBatches.Resize(images.to(target), imageSize));
+                correct += logits.argmax(1).eq(labels.to(target)).sum().item<long>();
                 seen += labels.shape[0];
             }
         }

@@ -19,6 +19,9 @@ public interface ITrainingStep
     /// <summary>Parameters the optimizer updates; never a frozen teacher's.</summary>
     IEnumerable<Parameter> TrainableParameters();
 
+    /// <summary>Moves every module the step uses (student, FOFA modules, a teacher it owns) to <paramref name="device"/>.</summary>
+    void MoveTo(Device device);
+
     /// <summary>Switches the trainable modules between training and evaluation mode (a teacher stays in eval).</summary>
     void SetTraining(bool training);
 

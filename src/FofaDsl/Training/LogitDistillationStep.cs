@@ -1,4 +1,5 @@
 using FofaDsl.Backbones;
+using TorchSharp;
 using FofaDsl.Fofa;
 using FofaDsl.Losses;
 using static TorchSharp.torch;
@@ -30,6 +31,13 @@ public sealed class LogitDistillationStep : ITrainingStep
 
     /// <inheritdoc />
     public IEnumerable<Parameter> TrainableParameters() => student.parameters();
+
+    /// <inheritdoc />
+    public void MoveTo(Device device)
+    {
+        teacher.to(device);
+        student.to(device);
+    }
 
     /// <inheritdoc />
     public void SetTraining(bool training) => student.train(training);

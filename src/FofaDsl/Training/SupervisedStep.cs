@@ -1,4 +1,5 @@
 using FofaDsl.Backbones;
+using TorchSharp;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
 
@@ -18,6 +19,9 @@ public sealed class SupervisedStep(StagedBackbone model, double labelSmoothing, 
 
     /// <inheritdoc />
     public IEnumerable<Parameter> TrainableParameters() => model.parameters();
+
+    /// <inheritdoc />
+    public void MoveTo(Device device) => model.to(device);
 
     /// <inheritdoc />
     public void SetTraining(bool training) => model.train(training);

@@ -10,7 +10,12 @@ namespace FofaDsl.Training;
 /// dispose scope per step, a NaN/Inf check on every loss term before the optimizer step, and a
 /// top-1 evaluation after each epoch.
 /// </summary>
-public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageSize, Action<string>? log = null)
+/// <param name="schedule">Epochs, batch size, optimizer and learning-rate schedule.</param>
+/// <param name="seed">Seed of the data order and augmentation.</param>
+/// <param name="imageSize">Side of the images the models expect; batches are resized when the data differs.</param>
+/// <param name="log">Receives one line per epoch.</param>
+/// <param name="device">Device the step's modules live on and batches are moved to; the CPU when null.</param>
+public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageSize, Action<string>? log = null, Device? device = null)
 {
     /// <summary>Trains <paramref name="step"/> on <paramref name="train"/> and evaluates on <paramref name="test"/> after each epoch.</summary>
     public TrainingResult Run(ITrainingStep step, ImageDataset train, ImageDataset test, CancellationToken cancellation = default)
@@ -20,6 +25,8 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
         if (loader.BatchesPerEpoch == 0)
             throw new ArgumentException($"Batch size {schedule.BatchSize} is larger than the {train.Count} training images: no full batch. Lower the batch size.");
 
+        var target = device ?? CPU;
+        step.MoveTo(target);
         var parameters = step.TrainableParameters().ToList();
         using var optimizer = CreateOptimizer(parameters);
         var lr = new LearningRateSchedule(schedule.LearningRate, schedule.MinLearningRate,
@@ -39,7 +46,7 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
                 using var scope = NewDisposeScope();
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = lr.At(globalStep);
                 optimizer.zero_grad();
-                var output = step.Compute(ImageBatches.Resize(images, imageSize), labels);
+                var output = step.Compute(ImageBatches.Resize(images.to(target), imageSize), labels.to(target));
                 // One host read per term per step: needed anyway for logging, and it stops a
                 // diverging run before the optimizer writes NaNs into the weights.
                 foreach (var term in output.Terms)
@@ -54,7 +61,7 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
                 batches++;
             }
 
-            var top1 = Evaluator.Top1(step.Student, test, schedule.BatchSize, imageSize);
+            var top1 = Evaluator.Top1(step.Student, test, schedule.BatchSize, imageSize, target);
             var means = sums.ToDictionary(kv => kv.Key, kv => kv.Value / Math.Max(1, batches));
             epochs.Add(new EpochReport(epoch + 1, means, top1, clock.Elapsed));
             log?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture,

@@ -12,10 +12,31 @@ public sealed class RunOptionsTests
         Assert.Equal("check", options.Command);
         Assert.Equal(["fofa", "kd"], options.Methods);
         Assert.Equal("/d", options.DataPath);
+        Assert.Equal("auto", options.Device);
+        Assert.True(options.AllowTf32);
 
         var declared = new TrainingSchedule(3, 64, OptimizerKind.Sgd, 0.1, 0.01, 0.0, 0.9, 1);
         var applied = options.Apply(declared);
         Assert.Equal(declared with { Epochs = 7, BatchSize = 32, LearningRate = 0.5 }, applied);
+    }
+
+    [Fact]
+    public void Device_options_parse()
+    {
+        var options = RunOptions.Parse(["--device", "cuda:1", "--no-tf32"]);
+        Assert.Equal("cuda:1", options.Device);
+        Assert.False(options.AllowTf32);
+    }
+
+    [Fact]
+    public void Devices_resolve_and_cuda_without_a_gpu_says_how_to_get_one()
+    {
+        Assert.Equal(TorchSharp.DeviceType.CPU, DeviceSelection.Resolve("cpu").type);
+        var auto = DeviceSelection.Resolve("auto");
+        Assert.Equal(TorchSharp.torch.cuda.is_available() ? TorchSharp.DeviceType.CUDA : TorchSharp.DeviceType.CPU, auto.type);
+        Assert.Contains("auto, cpu, cuda or cuda:N", Assert.Throws<ArgumentException>(() => DeviceSelection.Resolve("tpu")).Message);
+        if (!TorchSharp.torch.cuda.is_available())
+            Assert.Contains("TORCH_BACKEND=cuda", Assert.Throws<ArgumentException>(() => DeviceSelection.Resolve("cuda:0")).Message);
     }
 
     [Theory]

@@ -71,6 +71,8 @@ public sealed class TrainingLoopTests
 
         public IEnumerable<Parameter> TrainableParameters() => model.parameters();
 
+        public void MoveTo(Device device) => model.to(device);
+
         public void SetTraining(bool training) => model.train(training);
 
         public StepOutput Compute(Tensor images, Tensor labels)
