@@ -1,0 +1,103 @@
+using System.Globalization;
+using FofaDsl.Backbones;
+using FofaDsl.Examples;
+using FofaDsl.Hosting;
+using FofaDsl.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FofaDsl.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project tests/FofaDsl.Benchmarks -- [zoo|steps|all] [--runs N] [--device D]</c>:
+/// forward time of one 224 image for every zoo preset, and the quickstart's training-step times.
+/// </summary>
+internal static class BenchCommand
+{
+    public static int Run(string[] args)
+    {
+        var what = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "all";
+        var runs = IntOption(args, "--runs", 5);
+        var device = DeviceSelection.Resolve(StringOption(args, "--device", "auto"));
+        DeviceSelection.ConfigureMath(device, allowTf32: true);
+        Console.WriteLine($"device {device}, {torch.get_num_threads()} CPU threads, median of {runs} runs after warm-up");
+        Console.WriteLine();
+        if (what is "zoo" or "all") Zoo(device, runs);
+        if (what is "steps" or "all") Steps(device, runs);
+        return 0;
+    }
+
+    private static void Zoo(Device device, int runs)
+    {
+        Console.WriteLine("| preset | parameters | forward, 1 image at 224 |");
+        Console.WriteLine("|---|---:|---:|");
+        foreach (var preset in ModelZoo.Presets)
+        {
+            using var scope = NewDisposeScope();
+            var model = ModelZoo.Create(preset.Name);
+            model.to(device).eval();
+            var image = randn(1, 3, 224, 224, device: device);
+            var time = Measurement.Median(() =>
+            {
+                using var inner = NewDisposeScope();
+                using var _ = no_grad();
+                model.call(image);
+                if (device.type == DeviceType.CUDA) cuda.synchronize();
+            }, warmup: 2, runs);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {preset.Name} | {model.parameters().Sum(p => p.numel()):N0} | {time.TotalMilliseconds:F1} ms |"));
+            model.Dispose();
+        }
+        Console.WriteLine();
+    }
+
+    private static void Steps(Device device, int runs)
+    {
+        const int batch = Quickstart.Spec.BatchSize;
+        Console.WriteLine($"Quickstart training steps (batch {batch}, {Quickstart.Spec.ImageSize}x{Quickstart.Spec.ImageSize}, teacher {Quickstart.Spec.Teacher}, student {Quickstart.Spec.Student})");
+        Console.WriteLine();
+        Console.WriteLine("| step | ms / step | images / s |");
+        Console.WriteLine("|---|---:|---:|");
+        var weights = Quickstart.CreateLossWeights();
+        var steps = new (string Name, Func<ITrainingStep> Create)[]
+        {
+            ("teacher, supervised", () => new SupervisedStep(Quickstart.CreateTeacher(), weights.LabelSmoothing, "Supervised")),
+            ("student, scratch", () => new SupervisedStep(Quickstart.CreateStudent(), weights.LabelSmoothing)),
+            ("student, logit KD", () => new LogitDistillationStep(Quickstart.CreateTeacher(), Quickstart.CreateStudent(), weights)),
+            ("student, FOFA", () => Quickstart.Definition.CreateFofaStep(Quickstart.CreateTeacher(), Quickstart.CreateStudent())),
+        };
+        foreach (var (name, create) in steps)
+        {
+            torch.manual_seed(0);
+            var step = create();
+            step.MoveTo(device);
+            step.SetTraining(true);
+            using var optimizer = optim.AdamW(step.TrainableParameters(), 1e-4);
+            var images = randn(batch, Quickstart.Spec.InputChannels, Quickstart.Spec.ImageSize, Quickstart.Spec.ImageSize, device: device);
+            var labels = randint(0, Quickstart.Spec.Classes, batch, device: device);
+            var time = Measurement.Median(() =>
+            {
+                using var scope = NewDisposeScope();
+                optimizer.zero_grad();
+                step.Compute(images, labels).Total.backward();
+                optimizer.step();
+                if (device.type == DeviceType.CUDA) cuda.synchronize();
+            }, warmup: 2, runs);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {time.TotalMilliseconds:F1} | {batch / time.TotalSeconds:F0} |"));
+        }
+        Console.WriteLine();
+    }
+
+    private static int IntOption(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
+    }
+
+    private static string StringOption(string[] args, string name, string fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+    }
+}
