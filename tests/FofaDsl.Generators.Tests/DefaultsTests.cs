@@ -7,15 +7,13 @@ namespace FofaDsl.Generators.Tests;
 public sealed class DefaultsTests
 {
     [Fact]
-    public void Model_defaults_match_the_attribute()
+    public void Model_knobs_are_unset_by_default_so_the_architecture_decides()
     {
         var teacher = new TeacherAttribute(Architecture.ResNet18);
         Assert.Equal(Defaults.Stem, teacher.Stem.ToString());
-        Assert.Equal(Defaults.BaseWidth, teacher.BaseWidth);
-        Assert.Equal(Defaults.PatchSize, teacher.PatchSize);
-        Assert.Equal(Defaults.EmbedDim, teacher.EmbedDim);
-        Assert.Equal(Defaults.Depth, teacher.Depth);
-        Assert.Equal(Defaults.Heads, teacher.Heads);
+        Assert.All(new[] { teacher.BaseWidth, teacher.PatchSize, teacher.EmbedDim, teacher.Depth, teacher.Heads, teacher.WindowSize }, v => Assert.Equal(0, v));
+        Assert.Equal(ArchitectureCatalog.AllKnobs.Order(), typeof(ModelAttribute).GetProperties()
+            .Where(p => p.CanWrite && p.Name != nameof(ModelAttribute.Weights)).Select(p => p.Name).Order());
     }
 
     [Fact]
@@ -47,17 +45,10 @@ public sealed class DefaultsTests
     [Fact]
     public void Architecture_values_match_the_enum()
     {
-        foreach (var value in Enum.GetValues<Architecture>())
-            Assert.Equal(value.ToString(), Model.ArchitectureNames.FromValue((int)value));
+        var values = Enum.GetValues<Architecture>();
+        Assert.Equal(values.Length, ArchitectureCatalog.All.Count);
+        foreach (var value in values)
+            Assert.Equal(value.ToString(), ArchitectureCatalog.FromValue((int)value)?.Name);
         Assert.Equal(nameof(ResNetStem.Cifar), Enum.GetName((ResNetStem)1));
     }
-
-    [Theory]
-    [InlineData(12)]
-    [InlineData(4)]
-    [InlineData(6)]
-    [InlineData(5)]
-    [InlineData(24)]
-    public void Vit_stage_cuts_match_the_runtime(int depth) =>
-        Assert.Equal(VisionTransformerOptions.DefaultStageEnds(depth), StageShapes.VisionTransformerStageEnds(depth).ToArray());
 }

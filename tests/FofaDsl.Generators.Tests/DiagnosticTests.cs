@@ -32,7 +32,7 @@ public sealed class DiagnosticTests
         { "FOFA010", "Stem = ResNetStem.Cifar, BaseWidth = 16", "Stem = ResNetStem.Cifar, BaseWidth = 16, PatchSize = 4", "PatchSize = 4" },
         { "FOFA010", "PatchSize = 4, EmbedDim = 96", "PatchSize = 4, BaseWidth = 8, EmbedDim = 96", "BaseWidth = 8" },
         { "FOFA011", "public partial class Quickstart;", "public partial class Outer { [Experiment] [Teacher(Architecture.ResNet18)] [Student(Architecture.ResNet18)] public partial class Quickstart; }", "Quickstart" },
-        { "FOFA012", "Architecture.ResNet18, Stem", "(Architecture)7, Stem", "(Architecture)7" },
+        { "FOFA012", "Architecture.ResNet18, Stem", "(Architecture)42, Stem", "(Architecture)42" },
         { "FOFA013", "Queries = 64", "Queries = 196", "Queries = 196" },
     };
 

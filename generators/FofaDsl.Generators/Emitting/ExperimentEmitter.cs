@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using FofaDsl.Generators.Model;
+using FofaDsl.Generators.Parsing;
 using static FofaDsl.Generators.Emitting.Literals;
 
 namespace FofaDsl.Generators.Emitting;
@@ -178,30 +179,30 @@ internal static class ExperimentEmitter
     private static void EmitModelFactory(SourceWriter w, ModelSpec model)
     {
         w.Line($"/// <summary>Builds a fresh {model.Role.ToLowerInvariant()}: {Xml(model.DisplayName)}.</summary>");
-        if (model.IsResNet)
+        w.Line($"public static {model.RuntimeType} Create{model.Role}() => new({OptionsExpression(model)});");
+    }
+
+    /// <summary>The options record of the model: a preset with the declared knobs, at the data's size, channels and classes.</summary>
+    private static string OptionsExpression(ModelSpec model)
+    {
+        const string Backbones = "global::FofaDsl.Backbones.";
+        const string Data = "Spec.Classes, Spec.ImageSize, Spec.InputChannels";
+        return model.Family switch
         {
-            w.Line($"public static global::FofaDsl.Backbones.ResNet Create{model.Role}() => new(new global::FofaDsl.Backbones.ResNetOptions");
-            w.Line("{");
-            w.Line($"    NumClasses = Spec.Classes,");
-            w.Line($"    InputChannels = Spec.InputChannels,");
-            w.Line($"    ImageSize = Spec.ImageSize,");
-            w.Line($"    Stem = global::FofaDsl.Backbones.ResNetStem.{model.Stem},");
-            w.Line($"    BaseWidth = {Int(model.BaseWidth)},");
-            w.Line("});");
-        }
-        else
-        {
-            w.Line($"public static global::FofaDsl.Backbones.VisionTransformer Create{model.Role}() => new(new global::FofaDsl.Backbones.VisionTransformerOptions");
-            w.Line("{");
-            w.Line($"    NumClasses = Spec.Classes,");
-            w.Line($"    InputChannels = Spec.InputChannels,");
-            w.Line($"    ImageSize = Spec.ImageSize,");
-            w.Line($"    PatchSize = {Int(model.PatchSize)},");
-            w.Line($"    EmbedDim = {Int(model.EmbedDim)},");
-            w.Line($"    Depth = {Int(model.Depth)},");
-            w.Line($"    Heads = {Int(model.Heads)},");
-            w.Line("});");
-        }
+            ModelFamily.ResNet =>
+                $"{Backbones}ResNetOptions.ResNet18(Spec.Classes, {Backbones}ResNetStem.{model.Stem}, Spec.ImageSize, Spec.InputChannels) with {{ BaseWidth = {Int(model.BaseWidth)} }}",
+            ModelFamily.VisionTransformer =>
+                $"{Backbones}VisionTransformerOptions.DeiTTiny({Data}) with {{ PatchSize = {Int(model.PatchSize)}, EmbedDim = {Int(model.EmbedDim)}, Depth = {Int(model.Depth)}, Heads = {Int(model.Heads)} }}",
+            ModelFamily.MobileNetV2 => $"{Backbones}MobileNetV2Options.Standard({Data})",
+            ModelFamily.ConvNeXt =>
+                $"{Backbones}ConvNeXtOptions.Tiny({Data}) with {{ Dims = [{Int(model.BaseWidth)}, {Int(model.BaseWidth * 2)}, {Int(model.BaseWidth * 4)}, {Int(model.BaseWidth * 8)}] }}",
+            ModelFamily.Swin =>
+                $"{Backbones}SwinTransformerOptions.{(model.Architecture == ArchitectureCatalog.SwinPico ? "Pico" : "Tiny")}({Data}) with {{ PatchSize = {Int(model.PatchSize)}, EmbedDim = {Int(model.EmbedDim)}, WindowSize = {Int(model.WindowSize)} }}",
+            ModelFamily.MlpMixer =>
+                $"{Backbones}MlpMixerOptions.MixerB16({Data}) with {{ PatchSize = {Int(model.PatchSize)}, EmbedDim = {Int(model.EmbedDim)}, Depth = {Int(model.Depth)} }}",
+            _ =>
+                $"{Backbones}ResMlpOptions.ResMlpS12({Data}) with {{ PatchSize = {Int(model.PatchSize)}, EmbedDim = {Int(model.EmbedDim)}, Depth = {Int(model.Depth)} }}",
+        };
     }
 
     private static void EmitGraph(SourceWriter w, ExperimentSpec spec)

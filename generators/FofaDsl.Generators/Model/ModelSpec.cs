@@ -1,9 +1,12 @@
+using FofaDsl.Generators.Parsing;
+
 namespace FofaDsl.Generators.Model;
 
 /// <summary>A resolved teacher or student declaration with its computed stage shapes.</summary>
 internal sealed record ModelSpec(
     string Role,
     string Architecture,
+    ModelFamily Family,
     int ImageSize,
     int InputChannels,
     int Classes,
@@ -13,32 +16,32 @@ internal sealed record ModelSpec(
     int EmbedDim,
     int Depth,
     int Heads,
+    int WindowSize,
     string? Weights,
     StageShape StemShape,
-    EquatableArray<StageShape> Stages,
-    EquatableArray<int> StageEnds)
+    EquatableArray<StageShape> Stages)
 {
-    public bool IsResNet => Architecture == ArchitectureNames.ResNet18;
-
-    /// <summary>The runtime type that implements the architecture.</summary>
-    public string RuntimeType => IsResNet ? "global::FofaDsl.Backbones.ResNet" : "global::FofaDsl.Backbones.VisionTransformer";
-
-    /// <summary>Short human name, e.g. <c>ResNet18 (CIFAR stem, width 16)</c> or <c>ViT 4px/96/6x3</c>.</summary>
-    public string DisplayName => IsResNet
-        ? $"ResNet18 ({Stem} stem, width {BaseWidth})"
-        : $"ViT (patch {PatchSize}, width {EmbedDim}, depth {Depth}, {Heads} heads)";
-}
-
-/// <summary>Names of the <c>FofaDsl.Architecture</c> enum members, by value.</summary>
-internal static class ArchitectureNames
-{
-    public const string ResNet18 = "ResNet18";
-    public const string VisionTransformer = "VisionTransformer";
-
-    public static string? FromValue(int value) => value switch
+    /// <summary>The runtime type that implements the family.</summary>
+    public string RuntimeType => "global::FofaDsl.Backbones." + Family switch
     {
-        0 => ResNet18,
-        1 => VisionTransformer,
-        _ => null,
+        ModelFamily.ResNet => "ResNet",
+        ModelFamily.VisionTransformer => "VisionTransformer",
+        ModelFamily.MobileNetV2 => "MobileNetV2",
+        ModelFamily.ConvNeXt => "ConvNeXt",
+        ModelFamily.Swin => "SwinTransformer",
+        ModelFamily.MlpMixer => "MlpMixer",
+        _ => "ResMlp",
+    };
+
+    /// <summary>Short human name, e.g. <c>ResNet18 (Cifar stem, width 16)</c> or <c>ViT (patch 4, width 96, depth 6, 3 heads)</c>.</summary>
+    public string DisplayName => Family switch
+    {
+        ModelFamily.ResNet => $"ResNet18 ({Stem} stem, width {BaseWidth})",
+        ModelFamily.VisionTransformer => $"ViT (patch {PatchSize}, width {EmbedDim}, depth {Depth}, {Heads} heads)",
+        ModelFamily.MobileNetV2 => "MobileNetV2",
+        ModelFamily.ConvNeXt => $"ConvNeXt-T (width {BaseWidth})",
+        ModelFamily.Swin => $"{(Architecture == ArchitectureCatalog.SwinPico ? "Swin-P" : "Swin-T")} (patch {PatchSize}, width {EmbedDim}, window {WindowSize})",
+        ModelFamily.MlpMixer => $"MLP-Mixer (patch {PatchSize}, width {EmbedDim}, depth {Depth})",
+        _ => $"ResMLP (patch {PatchSize}, width {EmbedDim}, depth {Depth})",
     };
 }

@@ -7,11 +7,6 @@ namespace FofaDsl.Generators.Parsing;
 internal static class Defaults
 {
     public const string Stem = "ImageNet";
-    public const int BaseWidth = 64;
-    public const int PatchSize = 16;
-    public const int EmbedDim = 192;
-    public const int Depth = 12;
-    public const int Heads = 3;
 
     public const int Queries = 64;
     public const int TokenWidth = 512;

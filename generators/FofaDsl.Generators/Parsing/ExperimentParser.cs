@@ -110,46 +110,98 @@ internal sealed class ExperimentParser
     {
         var architectureValue = model.ConstructorInt(0);
         if (architectureValue is null) return null; // the compiler reports the missing or mistyped argument
-        var architecture = ArchitectureNames.FromValue(architectureValue.Value);
-        if (architecture is null)
+        var info = ArchitectureCatalog.FromValue(architectureValue.Value);
+        if (info is null)
         {
             Report(DiagnosticCatalog.UnknownEnumValue, model.LocationOfConstructorArgument(0), "Architecture", architectureValue.Value);
             return null;
         }
 
-        var stem = model.Int("Stem", 0) == 1 ? "Cifar" : Defaults.Stem;
-        var baseWidth = model.Int("BaseWidth", Defaults.BaseWidth);
-        var patch = model.Int("PatchSize", Defaults.PatchSize);
-        var embed = model.Int("EmbedDim", Defaults.EmbedDim);
-        var depth = model.Int("Depth", Defaults.Depth);
-        var heads = model.Int("Heads", Defaults.Heads);
-        var weights = model.String("Weights", null);
         var valid = true;
-
-        if (architecture == ArchitectureNames.ResNet18)
+        foreach (var knob in ArchitectureCatalog.AllKnobs)
         {
-            foreach (var knob in new[] { "PatchSize", "EmbedDim", "Depth", "Heads" })
-                if (model.Has(knob)) { Report(DiagnosticCatalog.KnobNotApplicable, model.LocationOf(knob), knob, $"{role} ResNet18", "ResNet18 has convolutional stages; use Stem and BaseWidth"); valid = false; }
-            if (baseWidth <= 0 || baseWidth > 4096) { Report(DiagnosticCatalog.ValueOutOfRange, model.LocationOf("BaseWidth"), "BaseWidth", baseWidth, "use 1 to 4096 channels"); valid = false; }
-            if (!valid) return null;
-            var (stemShape, stages) = StageShapes.ResNet(data.ImageSize, stem == "ImageNet", baseWidth);
-            return new ModelSpec(role, architecture, data.ImageSize, data.InputChannels, data.Classes, stem, baseWidth, 0, 0, 0, 0, weights,
-                stemShape, new EquatableArray<StageShape>(stages), EquatableArray<int>.Empty);
+            if (model.Has(knob) && System.Array.IndexOf(info.Knobs, knob) < 0)
+            {
+                var usable = info.Knobs.Length == 0 ? "it is a fixed preset" : "use " + string.Join(", ", info.Knobs);
+                Report(DiagnosticCatalog.KnobNotApplicable, model.LocationOf(knob), knob, $"{role} {info.Name}", usable);
+                valid = false;
+            }
         }
 
-        foreach (var knob in new[] { "Stem", "BaseWidth" })
-            if (model.Has(knob)) { Report(DiagnosticCatalog.KnobNotApplicable, model.LocationOf(knob), knob, $"{role} VisionTransformer", "a ViT has no convolutional stem; use PatchSize, EmbedDim, Depth and Heads"); valid = false; }
-        if (patch <= 0) { Report(DiagnosticCatalog.ValueOutOfRange, model.LocationOf("PatchSize"), "PatchSize", patch, "use a positive patch side"); valid = false; }
-        else if (data.ImageSize % patch != 0) { Report(DiagnosticCatalog.PatchDoesNotDivideImage, model.LocationOf("PatchSize"), $"{role} VisionTransformer", data.ImageSize, patch); valid = false; }
-        if (depth < 4) { Report(DiagnosticCatalog.ValueOutOfRange, model.LocationOf("Depth"), "Depth", depth, "a ViT needs at least 4 blocks, one per stage"); valid = false; }
-        if (embed <= 0) { Report(DiagnosticCatalog.ValueOutOfRange, model.LocationOf("EmbedDim"), "EmbedDim", embed, "use a positive token width"); valid = false; }
-        if (heads <= 0) { Report(DiagnosticCatalog.ValueOutOfRange, model.LocationOf("Heads"), "Heads", heads, "use at least one head"); valid = false; }
-        else if (embed > 0 && embed % heads != 0) { Report(DiagnosticCatalog.HeadsDoNotDivideWidth, model.LocationOf("Heads"), $"{role} VisionTransformer", embed, heads); valid = false; }
+        var stem = model.Int("Stem", 0) == 1 ? "Cifar" : Defaults.Stem;
+        var baseWidth = Positive(model, "BaseWidth", info.BaseWidth, 4096, ref valid);
+        var patch = Positive(model, "PatchSize", info.PatchSize, 1024, ref valid);
+        var embed = Positive(model, "EmbedDim", info.EmbedDim, 65536, ref valid);
+        var depth = Positive(model, "Depth", info.Depth, 1024, ref valid);
+        var heads = Positive(model, "Heads", info.Heads, 1024, ref valid);
+        var window = Positive(model, "WindowSize", info.WindowSize, 1024, ref valid);
+        var size = data.ImageSize;
+        var subject = $"{role} {info.Name}";
+
+        switch (info.Family)
+        {
+            case ModelFamily.VisionTransformer:
+            case ModelFamily.MlpMixer:
+            case ModelFamily.ResMlp:
+                if (patch > 0 && size % patch != 0) { Report(DiagnosticCatalog.PatchDoesNotDivideImage, model.LocationOf("PatchSize"), subject, size, patch); valid = false; }
+                if (depth > 0 && depth < 4) { Report(DiagnosticCatalog.ValueOutOfRange, model.LocationOf("Depth"), "Depth", depth, "the model needs at least 4 blocks, one per stage"); valid = false; }
+                if (info.Family == ModelFamily.VisionTransformer && heads > 0 && embed > 0 && embed % heads != 0)
+                {
+                    Report(DiagnosticCatalog.HeadsDoNotDivideWidth, model.LocationOf("Heads"), subject, embed, heads);
+                    valid = false;
+                }
+                break;
+            case ModelFamily.ConvNeXt:
+                if (size % 32 != 0) { Report(DiagnosticCatalog.ValueOutOfRange, model.Location, "ImageSize", size, $"{subject} downsamples by 32 in total: use an image size divisible by 32 ([Data(ImageSize = ...)])"); valid = false; }
+                break;
+            case ModelFamily.Swin:
+                if (patch > 0 && size % (patch * 8) != 0)
+                {
+                    Report(DiagnosticCatalog.PatchDoesNotDivideImage, model.LocationOf("PatchSize"), subject + " (patch size x 8, for three patch mergings)", size, patch * 8);
+                    valid = false;
+                }
+                else if (patch > 0 && window > 0)
+                {
+                    var grid = size / patch;
+                    for (var stage = 0; stage < 4; stage++, grid /= 2)
+                    {
+                        var effective = System.Math.Min(window, grid);
+                        if (grid % effective != 0)
+                        {
+                            Report(DiagnosticCatalog.ValueOutOfRange, model.LocationOf("WindowSize"), "WindowSize", window,
+                                $"stage {stage + 1} of {subject} is {grid}x{grid} tokens, which {window}x{window} windows do not tile");
+                            valid = false;
+                            break;
+                        }
+                    }
+                }
+                if (embed > 0 && heads > 0 && embed % heads != 0) { Report(DiagnosticCatalog.HeadsDoNotDivideWidth, model.LocationOf("EmbedDim"), subject, embed, heads); valid = false; }
+                break;
+        }
         if (!valid) return null;
 
-        var (vitStem, vitStages) = StageShapes.VisionTransformer(data.ImageSize, patch, embed);
-        return new ModelSpec(role, architecture, data.ImageSize, data.InputChannels, data.Classes, "", 0, patch, embed, depth, heads, weights,
-            vitStem, new EquatableArray<StageShape>(vitStages), new EquatableArray<int>(StageShapes.VisionTransformerStageEnds(depth)));
+        var (stemShape, stages) = info.Family switch
+        {
+            ModelFamily.ResNet => StageShapes.ResNet(size, stem == "ImageNet", baseWidth),
+            ModelFamily.VisionTransformer => StageShapes.VisionTransformer(size, patch, embed),
+            ModelFamily.MobileNetV2 => StageShapes.MobileNetV2(size),
+            ModelFamily.ConvNeXt => StageShapes.ConvNeXt(size, baseWidth),
+            ModelFamily.Swin => StageShapes.Swin(size, patch, embed),
+            _ => StageShapes.Mlp(size, patch, embed),
+        };
+        return new ModelSpec(role, info.Name, info.Family, size, data.InputChannels, data.Classes, info.Family == ModelFamily.ResNet ? stem : "",
+            baseWidth, patch, embed, depth, heads, window, model.String("Weights", null), stemShape, new EquatableArray<StageShape>(stages));
+    }
+
+    /// <summary>A knob's value: the preset's when unset; an explicit value outside 1..<paramref name="maximum"/> is reported.</summary>
+    private int Positive(AttributeReader model, string knob, int preset, int maximum, ref bool valid)
+    {
+        if (!model.Has(knob)) return preset;
+        var value = model.Int(knob, preset);
+        if (value >= 1 && value <= maximum) return value;
+        Report(DiagnosticCatalog.ValueOutOfRange, model.LocationOf(knob), knob, value, $"use a value from 1 to {maximum}");
+        valid = false;
+        return preset;
     }
 
     private FofaSpec? ParseFofa(AttributeReader? fofa, ModelSpec? student)

@@ -32,25 +32,57 @@ internal static class StageShapes
         return (shape, ImmutableArray.Create(shape, shape, shape, shape));
     }
 
-    /// <summary>
-    /// Last block (0-based) of each ViT stage: blocks 1, 3, 9, 11 at depth 12, scaled to other
-    /// depths and made strictly increasing. Mirrors <c>VisionTransformerOptions.DefaultStageEnds</c>.
-    /// </summary>
-    public static ImmutableArray<int> VisionTransformerStageEnds(int depth)
+    /// <summary>MobileNetV2 (width 1.0): stem 32 channels at ceil(S/2); stages 24, 32, 96, 1280 channels at strides 4, 8, 16, 32 (padded convolutions round up).</summary>
+    public static (StageShape Stem, ImmutableArray<StageShape> Stages) MobileNetV2(int imageSize)
     {
-        var ends = new[]
+        var size = HalfUp(imageSize);
+        var stem = StageShape.Spatial(32, size, size);
+        var channels = new[] { 24, 32, 96, 1280 };
+        var stages = ImmutableArray.CreateBuilder<StageShape>(4);
+        foreach (var c in channels)
         {
-            CeilDiv(2 * depth, 12) - 1,
-            CeilDiv(4 * depth, 12) - 1,
-            CeilDiv(10 * depth, 12) - 1,
-            depth - 1,
-        };
-        for (var i = 2; i >= 0; i--) ends[i] = Math.Min(ends[i], ends[i + 1] - 1);
-        for (var i = 1; i < 4; i++) ends[i] = Math.Max(ends[i], ends[i - 1] + 1);
-        return ImmutableArray.Create(ends);
+            size = HalfUp(size);
+            stages.Add(StageShape.Spatial(c, size, size));
+        }
+        return (stem, stages.MoveToImmutable());
+    }
+
+    /// <summary>ConvNeXt: a 4x4 stride-4 patchify stem, then 2x2 stride-2 downsampling before stages 2..4 (unpadded: sizes round down).</summary>
+    public static (StageShape Stem, ImmutableArray<StageShape> Stages) ConvNeXt(int imageSize, int baseWidth)
+    {
+        var size = imageSize / 4;
+        var stem = StageShape.Spatial(baseWidth, size, size);
+        var stages = ImmutableArray.CreateBuilder<StageShape>(4);
+        for (var i = 0; i < 4; i++)
+        {
+            if (i > 0) size /= 2;
+            stages.Add(StageShape.Spatial(baseWidth << i, size, size));
+        }
+        return (stem, stages.MoveToImmutable());
+    }
+
+    /// <summary>Swin: patch tokens on a (S/P)^2 grid, halved with doubled width by the patch merging before stages 2..4; no class token.</summary>
+    public static (StageShape Stem, ImmutableArray<StageShape> Stages) Swin(int imageSize, int patchSize, int embedDim)
+    {
+        var grid = imageSize / patchSize;
+        var stem = StageShape.Tokens(embedDim, grid, grid, classToken: false);
+        var stages = ImmutableArray.CreateBuilder<StageShape>(4);
+        for (var i = 0; i < 4; i++)
+        {
+            if (i > 0) grid /= 2;
+            stages.Add(StageShape.Tokens(embedDim << i, grid, grid, classToken: false));
+        }
+        return (stem, stages.MoveToImmutable());
+    }
+
+    /// <summary>MLP-Mixer and ResMLP: (S/P)^2 patch tokens of one width throughout; no class token.</summary>
+    public static (StageShape Stem, ImmutableArray<StageShape> Stages) Mlp(int imageSize, int patchSize, int embedDim)
+    {
+        var grid = imageSize / patchSize;
+        var shape = StageShape.Tokens(embedDim, grid, grid, classToken: false);
+        return (shape, ImmutableArray.Create(shape, shape, shape, shape));
     }
 
     private static int HalfUp(int size) => (size + 1) / 2;
 
-    private static int CeilDiv(int a, int b) => (a + b - 1) / b;
 }

@@ -4,8 +4,8 @@ namespace FofaDsl;
 
 /// <summary>
 /// Common shape of <see cref="TeacherAttribute"/> and <see cref="StudentAttribute"/>: which
-/// architecture to build and its size knobs. Knobs that do not apply to the chosen
-/// <see cref="Architecture"/> are a compile-time error when set.
+/// architecture to build and its size knobs. Unset knobs keep the architecture's values; knobs that
+/// do not apply to the chosen <see cref="Architecture"/> are a compile-time error when set.
 /// </summary>
 public abstract class ModelAttribute : Attribute
 {
@@ -15,23 +15,26 @@ public abstract class ModelAttribute : Attribute
     /// <summary>The backbone family.</summary>
     public Architecture Architecture { get; }
 
-    /// <summary>ResNet: the stem. <see cref="ResNetStem.Cifar"/> (3x3, stride 1, no max-pool) suits images of 32 pixels or less. Default <see cref="ResNetStem.ImageNet"/>.</summary>
+    /// <summary>ResNet18: the stem. <see cref="ResNetStem.Cifar"/> (3x3, stride 1, no max-pool) suits images of 32 pixels or less. Default <see cref="ResNetStem.ImageNet"/>.</summary>
     public ResNetStem Stem { get; set; } = ResNetStem.ImageNet;
 
-    /// <summary>ResNet: channels of stage 1; stages 2..4 double it each time. Default 64 (the real ResNet18).</summary>
-    public int BaseWidth { get; set; } = 64;
+    /// <summary>ResNet18, ConvNeXt: channels of stage 1; later stages double it. 0 (unset) keeps the architecture's (64, 96).</summary>
+    public int BaseWidth { get; set; }
 
-    /// <summary>ViT: side of the square patches; must divide the image size. Default 16.</summary>
-    public int PatchSize { get; set; } = 16;
+    /// <summary>ViT, Swin, MLP models: side of the square patches; must divide the image size. 0 (unset) keeps the architecture's (16; 4 for Swin).</summary>
+    public int PatchSize { get; set; }
 
-    /// <summary>ViT: token width. Default 192 (DeiT-Tiny).</summary>
-    public int EmbedDim { get; set; } = 192;
+    /// <summary>ViT, Swin, MLP models: token width. 0 (unset) keeps the architecture's.</summary>
+    public int EmbedDim { get; set; }
 
-    /// <summary>ViT: number of transformer blocks, at least 4 (one per stage). Default 12.</summary>
-    public int Depth { get; set; } = 12;
+    /// <summary>ViT and MLP models: number of blocks, at least 4 (one per stage). 0 (unset) keeps the architecture's (12).</summary>
+    public int Depth { get; set; }
 
-    /// <summary>ViT: attention heads; must divide <see cref="EmbedDim"/>. Default 3 (DeiT-Tiny).</summary>
-    public int Heads { get; set; } = 3;
+    /// <summary>ViT: attention heads; must divide <see cref="EmbedDim"/>. 0 (unset) keeps the architecture's.</summary>
+    public int Heads { get; set; }
+
+    /// <summary>Swin: attention window side; must tile every stage's token grid (windows larger than a grid shrink to it). 0 (unset) keeps 7.</summary>
+    public int WindowSize { get; set; }
 
     /// <summary>
     /// Optional path of a weights file saved with TorchSharp's <c>Module.save</c> to load

@@ -1,0 +1,52 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using FofaDsl.Generators.Model;
+
+namespace FofaDsl.Generators.Parsing;
+
+/// <summary>
+/// What the generator knows of each <c>FofaDsl.Architecture</c> member (by enum value): its family,
+/// the preset's knob values, and which knobs a user may override. A test keeps it in step with the
+/// runtime enum and the runtime models' stage shapes.
+/// </summary>
+internal static class ArchitectureCatalog
+{
+    public const string SwinPico = "SwinPico";
+
+    private static readonly string[] VitKnobs = { "PatchSize", "EmbedDim", "Depth", "Heads" };
+    private static readonly string[] MlpKnobs = { "PatchSize", "EmbedDim", "Depth" };
+
+    /// <summary>Every knob a model attribute has (besides <c>Weights</c>).</summary>
+    public static readonly ImmutableArray<string> AllKnobs = ImmutableArray.Create("Stem", "BaseWidth", "PatchSize", "EmbedDim", "Depth", "Heads", "WindowSize");
+
+    private static readonly ArchitectureInfo[] Members =
+    {
+        new("ResNet18", ModelFamily.ResNet, BaseWidth: 64, Knobs: new[] { "Stem", "BaseWidth" }),
+        new("VisionTransformer", ModelFamily.VisionTransformer, PatchSize: 16, EmbedDim: 192, Depth: 12, Heads: 3, Knobs: VitKnobs),
+        new("DeiTTiny", ModelFamily.VisionTransformer, PatchSize: 16, EmbedDim: 192, Depth: 12, Heads: 3, Knobs: VitKnobs),
+        new("VitSmall", ModelFamily.VisionTransformer, PatchSize: 16, EmbedDim: 384, Depth: 12, Heads: 6, Knobs: VitKnobs),
+        new("MobileNetV2", ModelFamily.MobileNetV2, Knobs: new string[0]),
+        new("ConvNeXtTiny", ModelFamily.ConvNeXt, BaseWidth: 96, Knobs: new[] { "BaseWidth" }),
+        new("SwinTiny", ModelFamily.Swin, PatchSize: 4, EmbedDim: 96, Heads: 3, WindowSize: 7, Knobs: new[] { "PatchSize", "EmbedDim", "WindowSize" }),
+        new(SwinPico, ModelFamily.Swin, PatchSize: 4, EmbedDim: 48, Heads: 2, WindowSize: 7, Knobs: new[] { "PatchSize", "EmbedDim", "WindowSize" }),
+        new("MixerB16", ModelFamily.MlpMixer, PatchSize: 16, EmbedDim: 768, Depth: 12, Knobs: MlpKnobs),
+        new("ResMlpS12", ModelFamily.ResMlp, PatchSize: 16, EmbedDim: 384, Depth: 12, Knobs: MlpKnobs),
+    };
+
+    /// <summary>The member with enum value <paramref name="value"/>, or null for a value the enum does not name.</summary>
+    public static ArchitectureInfo? FromValue(int value) => value >= 0 && value < Members.Length ? Members[value] : null;
+
+    public static IReadOnlyList<ArchitectureInfo> All => Members;
+}
+
+/// <summary>One <c>Architecture</c> member: family, preset knob values (0 = not applicable) and overridable knobs.</summary>
+internal sealed record ArchitectureInfo(
+    string Name,
+    ModelFamily Family,
+    string[] Knobs,
+    int BaseWidth = 0,
+    int PatchSize = 0,
+    int EmbedDim = 0,
+    int Depth = 0,
+    int Heads = 0,
+    int WindowSize = 0);
