@@ -53,14 +53,15 @@ internal static class WeightLoadMessage
         var prefixes = options.ClassifierPrefixes;
         bool IsHead(string key) => StateDictMatch.IsClassifierKey(key, prefixes);
 
-        var headInvolved = match.MissingKeys.Any(IsHead) || match.UnexpectedKeys.Any(IsHead) || match.ShapeMismatches.Any(m => IsHead(m.Name));
+        // A wrapper prefix makes every key look missing, the head's included: then the prefix is the fix.
+        var wrapper = LikelyWrapperPrefix(match.UnexpectedKeys, modelKeys);
+        var headInvolved = match.ShapeMismatches.Any(m => IsHead(m.Name)) || (wrapper is null && match.MissingKeys.Any(IsHead));
         if (headInvolved && !options.SkipClassifier)
         {
-            yield return "The classifier differs (another class count or head): pass SkipClassifier = true to drop a head of " +
-                         "another class count; the model keeps its own initialised head.";
+            yield return "The classifier differs (another class count, or no head in the file): pass SkipClassifier = true " +
+                         "to drop a head of another class count; the model keeps its own initialised head.";
         }
 
-        var wrapper = LikelyWrapperPrefix(match.UnexpectedKeys, modelKeys);
         if (wrapper is not null)
         {
             yield return $"File keys start with '{wrapper}' and match the model without it: pass StripPrefixes = [\"{wrapper}\"] " +
@@ -73,6 +74,12 @@ internal static class WeightLoadMessage
         {
             yield return "Some layers look renamed: use KeyMap for renamed layers (map each file name to the model's name; " +
                          "return null to drop a key).";
+        }
+
+        if (bodyMissing > 0 && bodyUnexpected == 0 && wrapper is null)
+        {
+            yield return "The file lacks layers the model has: it was saved from a smaller or different architecture; build the " +
+                         "model with the checkpoint's options, or use KeyMap if those layers are stored under other names.";
         }
 
         if (match.ShapeMismatches.Any(m => !IsHead(m.Name)))
