@@ -7,7 +7,7 @@ public sealed class DiagnosticTests
 {
     public static TheoryData<string, string, string, string> Cases => new()
     {
-        // id, original text, replacement, the source text the diagnostic must point at
+        // id, original text, replacement (several separated by '|'), the source text the diagnostic must point at
         { "FOFA001", "public partial class Quickstart;", "public class Quickstart { }", "Quickstart" },
         { "FOFA002", "[Teacher(Architecture.VisionTransformer, PatchSize = 4, EmbedDim = 96, Depth = 6, Heads = 3)]", "", "Quickstart" },
         { "FOFA003", "[Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 16)]", "", "Quickstart" },
@@ -31,6 +31,11 @@ public sealed class DiagnosticTests
             "LossWeights(CrossEntropy = 0, LogitKd = 0, Feature = 0, PromptRegularisation = 0, Temperature = 1)" },
         { "FOFA010", "Stem = ResNetStem.Cifar, BaseWidth = 16", "Stem = ResNetStem.Cifar, BaseWidth = 16, PatchSize = 4", "PatchSize = 4" },
         { "FOFA010", "PatchSize = 4, EmbedDim = 96", "PatchSize = 4, BaseWidth = 8, EmbedDim = 96", "BaseWidth = 8" },
+        { "FOFA010", "[Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 16)]", "[Student(Architecture.MobileNetV2, Depth = 3)]", "Depth = 3" },
+        { "FOFA007", "[Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 16)]", "[Student(Architecture.SwinPico)]", "Student(Architecture.SwinPico)" },
+        { "FOFA008", "[Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 16)]", "[Student(Architecture.ConvNeXtTiny)]", "Student(Architecture.ConvNeXtTiny)" },
+        { "FOFA008", "[Data(DatasetKind.FashionMnist)]|[Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 16)]",
+            "[Data(DatasetKind.FashionMnist, ImageSize = 96)]|[Student(Architecture.SwinTiny, PatchSize = 2, WindowSize = 5)]", "WindowSize = 5" },
         { "FOFA011", "public partial class Quickstart;", "public partial class Outer { [Experiment] [Teacher(Architecture.ResNet18)] [Student(Architecture.ResNet18)] public partial class Quickstart; }", "Quickstart" },
         { "FOFA012", "Architecture.ResNet18, Stem", "(Architecture)42, Stem", "(Architecture)42" },
         { "FOFA013", "Queries = 64", "Queries = 196", "Queries = 196" },
@@ -60,6 +65,7 @@ public sealed class DiagnosticTests
         { "TokenWidth = 128, Heads = 4", "TokenWidth = 128, Heads = 8" },
         { "PatchSize = 4", "PatchSize = 7" },
         { "Depth = 6", "Depth = 4" },
+        { "[Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 16)]", "[Student(Architecture.MixerB16, PatchSize = 7, EmbedDim = 32, Depth = 4)]" },
         { "Temperature = 1", "Temperature = 0.5" },
         { "LogitKd = 1", "LogitKd = 0" },
         { "WarmupEpochs = 1", "WarmupEpochs = 3" },

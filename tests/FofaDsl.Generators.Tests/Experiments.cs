@@ -30,10 +30,27 @@ internal static class Experiments
         public partial class ResNetToVit;
         """;
 
-    /// <summary>Builds a declaration from the quickstart with one attribute line replaced.</summary>
+    /// <summary>A paper pair from the zoo (ConvNeXt-T teacher, DeiT-T student) at 224 pixels, as the paper's ablation uses.</summary>
+    public const string ConvNeXtToDeiT = GeneratorHarness.Usings + """
+        namespace Samples.Zoo;
+
+        [Experiment]
+        [Teacher(Architecture.ConvNeXtTiny)]
+        [Student(Architecture.DeiTTiny)]
+        [Fofa(Queries = 64, TokenWidth = 512, Heads = 8)]
+        [Data(DatasetKind.FashionMnist, ImageSize = 224)]
+        public partial class ConvNeXtToDeiT;
+        """;
+
+    /// <summary>Builds a declaration from the quickstart with text replaced; several replacements are separated by '|'.</summary>
     public static string QuickstartWith(string original, string replacement)
     {
-        Assert.Contains(original, Quickstart);
-        return Quickstart.Replace(original, replacement);
+        var source = Quickstart;
+        foreach (var (from, to) in original.Split('|').Zip(replacement.Split('|')))
+        {
+            Assert.Contains(from, source);
+            source = source.Replace(from, to);
+        }
+        return source;
     }
 }

@@ -11,6 +11,7 @@ public sealed class GoldenFileTests
     [Theory]
     [InlineData(nameof(Experiments.Quickstart), "Samples.Quickstart.g.cs")]
     [InlineData(nameof(Experiments.ResNetToVit), "Samples.Reverse.ResNetToVit.g.cs")]
+    [InlineData(nameof(Experiments.ConvNeXtToDeiT), "Samples.Zoo.ConvNeXtToDeiT.g.cs")]
     public void Generated_code_matches_the_golden_file_and_compiles_cleanly(string experiment, string hintName)
     {
         var source = (string)typeof(Experiments).GetField(experiment)!.GetRawConstantValue()!;

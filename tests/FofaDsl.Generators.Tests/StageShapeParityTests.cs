@@ -40,6 +40,18 @@ public sealed class StageShapeParityTests
         AssertSame(StageShapes.Mlp(size, patch, 16), new ResMlp(ResMlpOptions.ResMlpS12(10, size, 1) with { PatchSize = patch, EmbedDim = 16, Depth = 4 }));
     }
 
+    [Theory]
+    [InlineData(32)]
+    [InlineData(33)]
+    [InlineData(224)]
+    public void MobileNetV2(int size) => AssertSame(StageShapes.MobileNetV2(size), new MobileNetV2(MobileNetV2Options.Standard(10, size, 1)));
+
+    [Theory]
+    [InlineData(64)]
+    [InlineData(224)]
+    public void ConvNeXt(int size) =>
+        AssertSame(StageShapes.ConvNeXt(size, 8), new ConvNeXt(ConvNeXtOptions.Tiny(10, size, 1) with { Dims = [8, 16, 32, 64], Depths = [1, 1, 1, 1] }));
+
     internal static void AssertSame((StageShape Stem, System.Collections.Immutable.ImmutableArray<StageShape> Stages) expected, StagedBackbone model)
     {
         Assert.Equal(ToRuntime(expected.Stem), model.StemGeometry);
