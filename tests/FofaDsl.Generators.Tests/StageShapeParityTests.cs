@@ -52,6 +52,15 @@ public sealed class StageShapeParityTests
     public void ConvNeXt(int size) =>
         AssertSame(StageShapes.ConvNeXt(size, 8), new ConvNeXt(ConvNeXtOptions.Tiny(10, size, 1) with { Dims = [8, 16, 32, 64], Depths = [1, 1, 1, 1] }));
 
+    [Theory]
+    [InlineData(32, 2, 2)]
+    [InlineData(64, 4, 2)]
+    public void Swin(int size, int patch, int window) =>
+        AssertSame(StageShapes.Swin(size, patch, 16), new SwinTransformer(SwinTransformerOptions.Pico(10, size, 1) with
+        {
+            PatchSize = patch, EmbedDim = 16, WindowSize = window, Depths = [1, 1, 1, 1], Heads = [1, 2, 2, 4],
+        }));
+
     internal static void AssertSame((StageShape Stem, System.Collections.Immutable.ImmutableArray<StageShape> Stages) expected, StagedBackbone model)
     {
         Assert.Equal(ToRuntime(expected.Stem), model.StemGeometry);

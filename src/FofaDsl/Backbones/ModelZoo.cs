@@ -15,6 +15,8 @@ public static class ModelZoo
         new("resnet18", (classes, size, channels) => new ResNet(ResNetOptions.ResNet18(classes, ResNetStem.ImageNet, size, channels))),
         new("mobilenetv2_100", (classes, size, channels) => new MobileNetV2(MobileNetV2Options.Standard(classes, size, channels))),
         new("convnext_tiny", (classes, size, channels) => new ConvNeXt(ConvNeXtOptions.Tiny(classes, size, channels))),
+        new("swin_tiny_patch4_window7_224", (classes, size, channels) => new SwinTransformer(SwinTransformerOptions.Tiny(classes, size, channels))),
+        new("swin_pico_patch4_window7_224", (classes, size, channels) => new SwinTransformer(SwinTransformerOptions.Pico(classes, size, channels))),
         new("vit_small_patch16_224", (classes, size, channels) => new VisionTransformer(VisionTransformerOptions.VitSmall(classes, size, channels))),
         new("deit_tiny_patch16_224", (classes, size, channels) => new VisionTransformer(VisionTransformerOptions.DeiTTiny(classes, size, channels))),
         new("mixer_b16_224", (classes, size, channels) => new MlpMixer(MlpMixerOptions.MixerB16(classes, size, channels))),

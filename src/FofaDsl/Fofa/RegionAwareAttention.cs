@@ -17,7 +17,8 @@ public sealed class RegionAwareAttention : nn.Module<Tensor[], Tensor[]>
     private readonly LayerNorm norm;
     private readonly Linear to_q;
     private readonly Linear to_kv;
-    // Not readonly: Module.to() swaps buffer fields for moved copies. Non-persistent, so not in state_dict.
+    // Non-persistent (not in state_dict). Not readonly: _toEpilog swaps it for a moved copy, because
+    // TorchSharp 0.107's Module.to skips non-persistent buffers.
     private Tensor position_code;
     private readonly int heads;
     private readonly int dim;
@@ -49,6 +50,22 @@ public sealed class RegionAwareAttention : nn.Module<Tensor[], Tensor[]>
         position_code = SinusoidalPositionCode.Create(options.Queries, dim);
         register_buffer(nameof(position_code), position_code, persistent: false);
         RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    protected override void _toEpilog(ScalarType? dtype, Device? device, bool non_blocking)
+    {
+        base._toEpilog(dtype, device, non_blocking);
+        position_code = Backbones.NonPersistentBuffer.Follow(position_code, dtype, device);
+        ConditionallyRegisterBuffer(nameof(position_code), position_code, persistent: false);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        // Module.Dispose only reaches the buffers TorchSharp lists, which excludes this one.
+        if (disposing) position_code.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <summary>The per-stage patch embeddings (stage 1 first).</summary>
