@@ -43,7 +43,7 @@ public static class ExperimentHost
             else Compare(resolved, options, device, output, cancellation);
             return 0;
         }
-        catch (Exception e) when (e is DatasetFormatException or NonFiniteLossException or ArgumentException or IOException or InvalidDataException)
+        catch (Exception e) when (e is DatasetFormatException or NonFiniteLossException or ArgumentException or IOException or InvalidDataException or Weights.WeightLoadException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;

@@ -13,10 +13,19 @@ public static class ModelWeights
         File.Move(temporary, path, overwrite: true);
     }
 
-    /// <summary>Loads weights saved by <see cref="Save"/>; a missing, corrupt or mismatched file gives an <see cref="InvalidDataException"/> naming it.</summary>
+    /// <summary>
+    /// Loads weights into <paramref name="module"/>: PyTorch checkpoints (<c>.pt</c>, <c>.pth</c>, <c>.bin</c>,
+    /// <c>.safetensors</c>, by parameter name, via <see cref="Weights.PretrainedWeights"/>) or files saved by
+    /// <see cref="Save"/>. A missing, corrupt or mismatched file gives an error naming it and leaves the module unchanged.
+    /// </summary>
     public static void Load(torch.nn.Module module, string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Weights file '{path}' does not exist. Train the teacher first (omit --teacher-weights) or pass the path of a saved teacher.", path);
+        if (IsPyTorchCheckpoint(path))
+        {
+            Weights.PretrainedWeights.Load(module, path);
+            return;
+        }
         try
         {
             module.load(path, strict: true);
@@ -27,4 +36,7 @@ public static class ModelWeights
                                            "It was probably saved from another architecture or size; retrain it or pass the right file.", e);
         }
     }
+
+    private static bool IsPyTorchCheckpoint(string path) =>
+        Path.GetExtension(path).ToLowerInvariant() is ".pt" or ".pth" or ".bin" or ".safetensors";
 }

@@ -22,7 +22,8 @@ public sealed record RunOptions
           --batch-size N         mini-batch size           --lr X               peak learning rate
           --data DIR             folder with the dataset files (default: the embedded subset)
           --train-limit N        use at most N training images, class-balanced (0 = all)
-          --teacher-weights F    load the teacher from F (TorchSharp format) instead of training it
+          --teacher-weights F    load the teacher from F instead of training it: a PyTorch state_dict
+                                 (.pt, .pth, .bin, .safetensors; timm/torchvision names) or a saved teacher.weights
           --out DIR              output folder (default runs/<experiment>)
           --seed N               seed of every random choice
           --threads N            CPU threads for TorchSharp (default: all cores)

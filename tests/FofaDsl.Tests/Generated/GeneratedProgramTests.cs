@@ -21,6 +21,25 @@ public sealed class GeneratedProgramTests
     }
 
     [Fact]
+    public void Zoo_pairs_declare_the_geometry_their_models_produce()
+    {
+        Assert.Equal(TinySwinToMixer.Spec.TeacherStages, TinySwinToMixer.CreateTeacher().StageGeometries);
+        Assert.Equal(TinySwinToMixer.Spec.StudentStages, TinySwinToMixer.CreateStudent().StageGeometries);
+        Assert.Equal(TinyConvNeXtToMobileNet.Spec.TeacherStages, TinyConvNeXtToMobileNet.CreateTeacher().StageGeometries);
+        Assert.Equal(TinyConvNeXtToMobileNet.Spec.StudentStages, TinyConvNeXtToMobileNet.CreateStudent().StageGeometries);
+        Assert.Equal(TinyResMlpToVit.Spec.TeacherStages, TinyResMlpToVit.CreateTeacher().StageGeometries);
+        Assert.Equal(TinyResMlpToVit.Spec.StudentStages, TinyResMlpToVit.CreateStudent().StageGeometries);
+    }
+
+    [Fact]
+    public async Task Zoo_pairs_run_one_FOFA_step_through_the_generated_program()
+    {
+        Assert.Equal(0, await TinySwinToMixer.RunAsync(["check"]));
+        Assert.Equal(0, await TinyConvNeXtToMobileNet.RunAsync(["check"]));
+        Assert.Equal(0, await TinyResMlpToVit.RunAsync(["check"]));
+    }
+
+    [Fact]
     public void Typed_stage_features_have_the_documented_shapes()
     {
         torch.manual_seed(1);

@@ -19,3 +19,30 @@ public partial class TinyExperiment;
 [Schedule(Epochs = 1, TeacherEpochs = 1, BatchSize = 8, Optimizer = OptimizerKind.Sgd, LearningRate = 0.01, WarmupEpochs = 0)]
 [Data(DatasetKind.FashionMnist, ImageSize = 32, TrainLimit = 32)]
 public partial class TinyReverseExperiment;
+
+/// <summary>Zoo families in a generated program: a small Swin-P teacher and an MLP-Mixer student at 32 pixels.</summary>
+[Experiment(Seed = 2)]
+[Teacher(Architecture.SwinPico, PatchSize = 2, EmbedDim = 16, WindowSize = 2)]
+[Student(Architecture.MixerB16, PatchSize = 8, EmbedDim = 16, Depth = 4)]
+[Fofa(Queries = 16, TokenWidth = 16, Heads = 2)]
+[Schedule(Epochs = 1, TeacherEpochs = 1, BatchSize = 4, WarmupEpochs = 0)]
+[Data(DatasetKind.FashionMnist, ImageSize = 32, TrainLimit = 8)]
+public partial class TinySwinToMixer;
+
+/// <summary>Zoo families in a generated program: a narrow ConvNeXt teacher and MobileNetV2 (with ResMLP as the alternative) at 32 pixels.</summary>
+[Experiment(Seed = 2)]
+[Teacher(Architecture.ConvNeXtTiny, BaseWidth = 8)]
+[Student(Architecture.MobileNetV2)]
+[Fofa(Queries = 4, TokenWidth = 16, Heads = 2)]
+[Schedule(Epochs = 1, TeacherEpochs = 1, BatchSize = 4, WarmupEpochs = 0)]
+[Data(DatasetKind.FashionMnist, ImageSize = 32, TrainLimit = 8)]
+public partial class TinyConvNeXtToMobileNet;
+
+/// <summary>ResMLP teacher, ViT-S-shaped student, narrow and shallow.</summary>
+[Experiment(Seed = 2)]
+[Teacher(Architecture.ResMlpS12, PatchSize = 8, EmbedDim = 16, Depth = 4)]
+[Student(Architecture.VitSmall, PatchSize = 8, EmbedDim = 16, Depth = 4, Heads = 2)]
+[Fofa(Queries = 16, TokenWidth = 16, Heads = 2)]
+[Schedule(Epochs = 1, TeacherEpochs = 1, BatchSize = 4, WarmupEpochs = 0)]
+[Data(DatasetKind.FashionMnist, ImageSize = 32, TrainLimit = 8)]
+public partial class TinyResMlpToVit;

@@ -53,6 +53,19 @@ public sealed class ExperimentHostTests : IDisposable
         Assert.Equal(before, File.ReadAllBytes(teacher));
     }
 
+    [Fact]
+    public async Task A_teacher_from_a_PyTorch_checkpoint_is_loaded_by_name()
+    {
+        Directory.CreateDirectory(output);
+        var checkpoint = Path.Combine(output, "teacher.safetensors");
+        TorchSharp.torch.manual_seed(21);
+        TorchSharp.PyBridge.PyBridgeModuleExtensions.save_safetensors(TinyExperiment.CreateTeacher(), checkpoint);
+        Assert.Equal(0, await TinyExperiment.RunAsync(["compare", "--out", Path.Combine(output, "pt"), "--methods", "kd", "--teacher-weights", checkpoint]));
+
+        // The reverse experiment's teacher is a ResNet: every name mismatches, and the run says so.
+        Assert.Equal(1, await TinyReverseExperiment.RunAsync(["compare", "--out", Path.Combine(output, "bad"), "--teacher-weights", checkpoint]));
+    }
+
     [Theory]
     [InlineData("--epochs", "0")]
     [InlineData("--methods", "fofa,dkd")]
