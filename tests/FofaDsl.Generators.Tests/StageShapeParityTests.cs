@@ -1,70 +1,61 @@
+using System.Reflection;
 using FofaDsl.Backbones;
 using FofaDsl.Generators.Model;
 using FofaDsl.Generators.Parsing;
 using FofaDsl.Stages;
+using Microsoft.CodeAnalysis;
 
 namespace FofaDsl.Generators.Tests;
 
 /// <summary>
-/// The generator computes stage shapes without running models; these tests build the runtime
-/// models and check that both agree, for every family and several image sizes.
+/// The generator reads a model's [StageGeometry] from its symbol and evaluates it without running
+/// anything; the runtime evaluates the same attribute by reflection (and FofaDsl.Tests checks that
+/// against the real models). These tests check that both evaluations agree.
 /// </summary>
 public sealed class StageShapeParityTests
 {
-    [Theory]
-    [InlineData(28, false)]
-    [InlineData(30, true)]
-    [InlineData(33, true)]
-    [InlineData(224, true)]
-    public void ResNet(int size, bool imageNetStem)
+    private static readonly Compilation Compilation = GeneratorHarness.Compile("");
+
+    public static TheoryData<Type, int, int, int, int> Cases => new()
     {
-        var model = new ResNet(ResNetOptions.ResNet18(10, imageNetStem ? ResNetStem.ImageNet : ResNetStem.Cifar, size, 1) with { BaseWidth = 4 });
-        AssertSame(StageShapes.ResNet(size, imageNetStem, 4), model);
+        // model type, image size, width knob, patch knob, stride divisor
+        { typeof(ResNet), 224, 0, 0, 1 },
+        { typeof(ResNet), 33, 4, 0, 1 },
+        { typeof(ResNet), 28, 16, 0, 4 },
+        { typeof(VisionTransformer), 224, 384, 16, 1 },
+        { typeof(VisionTransformer), 28, 96, 7, 1 },
+        { typeof(MobileNetV2), 33, 0, 0, 1 },
+        { typeof(ConvNeXt), 64, 8, 0, 1 },
+        { typeof(SwinTransformer), 224, 48, 4, 1 },
+        { typeof(SwinTransformer), 32, 16, 2, 1 },
+        { typeof(MlpMixer), 32, 16, 8, 1 },
+        { typeof(ResMlp), 224, 0, 0, 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Generator_and_runtime_evaluate_a_declaration_alike(Type model, int size, int width, int patch, int divisor)
+    {
+        var symbol = Compilation.GetTypeByMetadataName(model.FullName!);
+        Assert.NotNull(symbol);
+        var declaration = StageShapes.Read(symbol);
+        Assert.NotNull(declaration);
+        Assert.Null(StageShapes.Problem(declaration));
+
+        var runtime = model.GetCustomAttribute<StageGeometryAttribute>()!;
+        var (stem, stages) = StageShapes.Evaluate(declaration, size, width, patch, divisor);
+        Assert.Equal(runtime.StemAt(size, width, patch, divisor), ToRuntime(stem));
+        Assert.Equal(runtime.StagesAt(size, width, patch, divisor), stages.Select(ToRuntime));
     }
 
-    [Theory]
-    [InlineData(28, 7)]
-    [InlineData(32, 8)]
-    public void VisionTransformer(int size, int patch)
+    [Fact]
+    public void Every_architecture_names_a_runtime_type_with_a_declaration()
     {
-        var model = new VisionTransformer(VisionTransformerOptions.DeiTTiny(10, size, 1) with { PatchSize = patch, EmbedDim = 16, Depth = 4, Heads = 2 });
-        AssertSame(StageShapes.VisionTransformer(size, patch, 16), model);
-    }
-
-    [Theory]
-    [InlineData(32, 8)]
-    [InlineData(28, 4)]
-    public void Mlp_families(int size, int patch)
-    {
-        AssertSame(StageShapes.Mlp(size, patch, 16), new MlpMixer(MlpMixerOptions.MixerB16(10, size, 1) with { PatchSize = patch, EmbedDim = 16, Depth = 4 }));
-        AssertSame(StageShapes.Mlp(size, patch, 16), new ResMlp(ResMlpOptions.ResMlpS12(10, size, 1) with { PatchSize = patch, EmbedDim = 16, Depth = 4 }));
-    }
-
-    [Theory]
-    [InlineData(32)]
-    [InlineData(33)]
-    [InlineData(224)]
-    public void MobileNetV2(int size) => AssertSame(StageShapes.MobileNetV2(size), new MobileNetV2(MobileNetV2Options.Standard(10, size, 1)));
-
-    [Theory]
-    [InlineData(64)]
-    [InlineData(224)]
-    public void ConvNeXt(int size) =>
-        AssertSame(StageShapes.ConvNeXt(size, 8), new ConvNeXt(ConvNeXtOptions.Tiny(10, size, 1) with { Dims = [8, 16, 32, 64], Depths = [1, 1, 1, 1] }));
-
-    [Theory]
-    [InlineData(32, 2, 2)]
-    [InlineData(64, 4, 2)]
-    public void Swin(int size, int patch, int window) =>
-        AssertSame(StageShapes.Swin(size, patch, 16), new SwinTransformer(SwinTransformerOptions.Pico(10, size, 1) with
+        foreach (var info in ArchitectureCatalog.All)
         {
-            PatchSize = patch, EmbedDim = 16, WindowSize = window, Depths = [1, 1, 1, 1], Heads = [1, 2, 2, 4],
-        }));
-
-    internal static void AssertSame((StageShape Stem, System.Collections.Immutable.ImmutableArray<StageShape> Stages) expected, StagedBackbone model)
-    {
-        Assert.Equal(ToRuntime(expected.Stem), model.StemGeometry);
-        Assert.Equal(expected.Stages.Select(ToRuntime), model.StageGeometries);
+            var symbol = Compilation.GetTypeByMetadataName(info.RuntimeMetadataName);
+            Assert.True(symbol is not null && StageShapes.Read(symbol) is not null, $"{info.Name}: {info.RuntimeMetadataName}");
+        }
     }
 
     private static StageGeometry ToRuntime(StageShape shape) =>

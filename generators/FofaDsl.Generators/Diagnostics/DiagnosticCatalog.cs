@@ -47,10 +47,10 @@ internal static class DiagnosticCatalog
         "{0}: width {1} is not divisible by {2} heads",
         "Choose a head count that divides the width (e.g. width 512 with 8 heads).");
 
-    public static readonly DiagnosticDescriptor PatchDoesNotDivideImage = Error("FOFA007",
-        "Patch size does not divide the image size",
-        "{0}: image size {1} is not divisible by patch size {2}",
-        "Choose a patch size that divides the image size, or change [Data(ImageSize = ...)].");
+    public static readonly DiagnosticDescriptor ImageNotDivisible = Error("FOFA007",
+        "Image size not divisible by a patch size or total stride",
+        "{0}: image size {1} is not divisible by {2}, {3}",
+        "Models that patchify or merge without padding need the image size to be a multiple of their largest stride: change [Data(ImageSize = ...)] or the patch size.");
 
     public static readonly DiagnosticDescriptor ValueOutOfRange = Error("FOFA008",
         "Setting out of range",
@@ -81,6 +81,21 @@ internal static class DiagnosticCatalog
         "RAA grid larger than a student stage",
         "Student stage {0} is {1}x{2}, smaller than the RAA grid {3}x{3} (Queries = {4}); it will be upsampled before patchifying",
         "Lower Queries (e.g. 16 for a 2x2 grid per stage) or raise the image size if upsampling is not wanted.");
+
+    public static readonly DiagnosticDescriptor ModelTypeNotBackbone = Error("FOFA014",
+        "Model type is not a staged backbone",
+        "'{0}' is not a FofaDsl.Backbones.StagedBackbone: FOFA needs its stem, four stages and head",
+        "Derive the model from StagedBackbone (ForwardStem, ForwardStage(1..4), ForwardHead), or pick a built-in Architecture.");
+
+    public static readonly DiagnosticDescriptor StageGeometryMissing = Error("FOFA015",
+        "Model type declares no usable stage geometry",
+        "'{0}' cannot be checked: {1}",
+        "Put [StageGeometry(layout, Channels = new[] {...4...}, Strides = new[] {...4...}, StemChannels = ..., StemStride = ...)] on the model class.");
+
+    public static readonly DiagnosticDescriptor ModelConstructorMissing = Error("FOFA016",
+        "Model type lacks the expected constructor",
+        "'{0}' has no public constructor (int numClasses, int imageSize, int inputChannels) for the generated program to call",
+        "Add that constructor; the generated program passes the dataset's class count, the image size and the input channels.");
 
     public static readonly DiagnosticDescriptor InternalError = Error("FOFA999",
         "FofaDsl generator failed",

@@ -200,6 +200,7 @@ internal static class ExperimentEmitter
                 $"{Backbones}SwinTransformerOptions.{(model.Architecture == ArchitectureCatalog.SwinPico ? "Pico" : "Tiny")}({Data}) with {{ PatchSize = {Int(model.PatchSize)}, EmbedDim = {Int(model.EmbedDim)}, WindowSize = {Int(model.WindowSize)} }}",
             ModelFamily.MlpMixer =>
                 $"{Backbones}MlpMixerOptions.MixerB16({Data}) with {{ PatchSize = {Int(model.PatchSize)}, EmbedDim = {Int(model.EmbedDim)}, Depth = {Int(model.Depth)} }}",
+            ModelFamily.Custom => Data,
             _ =>
                 $"{Backbones}ResMlpOptions.ResMlpS12({Data}) with {{ PatchSize = {Int(model.PatchSize)}, EmbedDim = {Int(model.EmbedDim)}, Depth = {Int(model.Depth)} }}",
         };

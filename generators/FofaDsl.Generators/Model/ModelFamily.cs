@@ -10,4 +10,7 @@ internal enum ModelFamily
     Swin,
     MlpMixer,
     ResMlp,
+
+    /// <summary>A user's own StagedBackbone subclass, declared with typeof(...).</summary>
+    Custom,
 }

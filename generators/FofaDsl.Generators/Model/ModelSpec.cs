@@ -7,6 +7,7 @@ internal sealed record ModelSpec(
     string Role,
     string Architecture,
     ModelFamily Family,
+    string RuntimeType,
     int ImageSize,
     int InputChannels,
     int Classes,
@@ -21,18 +22,6 @@ internal sealed record ModelSpec(
     StageShape StemShape,
     EquatableArray<StageShape> Stages)
 {
-    /// <summary>The runtime type that implements the family.</summary>
-    public string RuntimeType => "global::FofaDsl.Backbones." + Family switch
-    {
-        ModelFamily.ResNet => "ResNet",
-        ModelFamily.VisionTransformer => "VisionTransformer",
-        ModelFamily.MobileNetV2 => "MobileNetV2",
-        ModelFamily.ConvNeXt => "ConvNeXt",
-        ModelFamily.Swin => "SwinTransformer",
-        ModelFamily.MlpMixer => "MlpMixer",
-        _ => "ResMlp",
-    };
-
     /// <summary>Short human name, e.g. <c>ResNet18 (Cifar stem, width 16)</c> or <c>ViT (patch 4, width 96, depth 6, 3 heads)</c>.</summary>
     public string DisplayName => Family switch
     {
@@ -42,6 +31,7 @@ internal sealed record ModelSpec(
         ModelFamily.ConvNeXt => $"ConvNeXt-T (width {BaseWidth})",
         ModelFamily.Swin => $"{(Architecture == ArchitectureCatalog.SwinPico ? "Swin-P" : "Swin-T")} (patch {PatchSize}, width {EmbedDim}, window {WindowSize})",
         ModelFamily.MlpMixer => $"MLP-Mixer (patch {PatchSize}, width {EmbedDim}, depth {Depth})",
-        _ => $"ResMLP (patch {PatchSize}, width {EmbedDim}, depth {Depth})",
+        ModelFamily.ResMlp => $"ResMLP (patch {PatchSize}, width {EmbedDim}, depth {Depth})",
+        _ => Architecture,
     };
 }

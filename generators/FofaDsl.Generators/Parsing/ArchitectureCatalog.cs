@@ -49,4 +49,21 @@ internal sealed record ArchitectureInfo(
     int EmbedDim = 0,
     int Depth = 0,
     int Heads = 0,
-    int WindowSize = 0);
+    int WindowSize = 0)
+{
+    /// <summary>Metadata name of the runtime type, whose <c>[StageGeometry]</c> gives the stage shapes.</summary>
+    public string RuntimeMetadataName => "FofaDsl.Backbones." + Family switch
+    {
+        ModelFamily.ResNet => "ResNet",
+        ModelFamily.VisionTransformer => "VisionTransformer",
+        ModelFamily.MobileNetV2 => "MobileNetV2",
+        ModelFamily.ConvNeXt => "ConvNeXt",
+        ModelFamily.Swin => "SwinTransformer",
+        ModelFamily.MlpMixer => "MlpMixer",
+        _ => "ResMlp",
+    };
+
+    /// <summary>The knob value that scales the declared widths (0: fixed).</summary>
+    public int Width(int baseWidth, int embedDim) =>
+        System.Array.IndexOf(Knobs, "BaseWidth") >= 0 ? baseWidth : System.Array.IndexOf(Knobs, "EmbedDim") >= 0 ? embedDim : 0;
+}

@@ -48,6 +48,12 @@ internal sealed class AttributeReader
     public int? ConstructorInt(int index) =>
         data.ConstructorArguments.Length > index && data.ConstructorArguments[index].Kind != TypedConstantKind.Error && data.ConstructorArguments[index].Value is int i ? i : null;
 
+    /// <summary>The type of a <c>typeof(...)</c> constructor argument, or null when the argument is not a type.</summary>
+    public INamedTypeSymbol? ConstructorType(int index) =>
+        data.ConstructorArguments.Length > index && data.ConstructorArguments[index].Kind == TypedConstantKind.Type
+            ? data.ConstructorArguments[index].Value as INamedTypeSymbol
+            : null;
+
     /// <summary>Location of a named argument, or of the attribute when it is absent.</summary>
     public LocationInfo? LocationOf(string name)
     {

@@ -20,13 +20,18 @@ namespace FofaDsl.Generators.Parsing;
 internal sealed class ExperimentParser
 {
     private readonly List<DiagnosticInfo> diagnostics = new();
+    private readonly Compilation compilation;
     private readonly CancellationToken cancellation;
 
-    private ExperimentParser(CancellationToken cancellation) => this.cancellation = cancellation;
+    private ExperimentParser(Compilation compilation, CancellationToken cancellation)
+    {
+        this.compilation = compilation;
+        this.cancellation = cancellation;
+    }
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
     {
-        var parser = new ExperimentParser(cancellation);
+        var parser = new ExperimentParser(context.SemanticModel.Compilation, cancellation);
         ExperimentSpec? spec = null;
         try
         {
@@ -108,6 +113,8 @@ internal sealed class ExperimentParser
 
     private ModelSpec? ParseModel(string role, AttributeReader model, DataSpec data)
     {
+        if (model.ConstructorType(0) is { } customType) return ParseCustomModel(role, model, customType, data);
+
         var architectureValue = model.ConstructorInt(0);
         if (architectureValue is null) return null; // the compiler reports the missing or mistyped argument
         var info = ArchitectureCatalog.FromValue(architectureValue.Value);
@@ -117,17 +124,7 @@ internal sealed class ExperimentParser
             return null;
         }
 
-        var valid = true;
-        foreach (var knob in ArchitectureCatalog.AllKnobs)
-        {
-            if (model.Has(knob) && System.Array.IndexOf(info.Knobs, knob) < 0)
-            {
-                var usable = info.Knobs.Length == 0 ? "it is a fixed preset" : "use " + string.Join(", ", info.Knobs);
-                Report(DiagnosticCatalog.KnobNotApplicable, model.LocationOf(knob), knob, $"{role} {info.Name}", usable);
-                valid = false;
-            }
-        }
-
+        var valid = CheckKnobs(role, model, info.Name, info.Knobs);
         var stem = model.Int("Stem", 0) == 1 ? "Cifar" : Defaults.Stem;
         var baseWidth = Positive(model, "BaseWidth", info.BaseWidth, 4096, ref valid);
         var patch = Positive(model, "PatchSize", info.PatchSize, 1024, ref valid);
@@ -138,59 +135,123 @@ internal sealed class ExperimentParser
         var size = data.ImageSize;
         var subject = $"{role} {info.Name}";
 
-        switch (info.Family)
+        if ((info.Family is ModelFamily.VisionTransformer or ModelFamily.MlpMixer or ModelFamily.ResMlp) && depth > 0 && depth < 4)
         {
-            case ModelFamily.VisionTransformer:
-            case ModelFamily.MlpMixer:
-            case ModelFamily.ResMlp:
-                if (patch > 0 && size % patch != 0) { Report(DiagnosticCatalog.PatchDoesNotDivideImage, model.LocationOf("PatchSize"), subject, size, patch); valid = false; }
-                if (depth > 0 && depth < 4) { Report(DiagnosticCatalog.ValueOutOfRange, model.LocationOf("Depth"), "Depth", depth, "the model needs at least 4 blocks, one per stage"); valid = false; }
-                if (info.Family == ModelFamily.VisionTransformer && heads > 0 && embed > 0 && embed % heads != 0)
-                {
-                    Report(DiagnosticCatalog.HeadsDoNotDivideWidth, model.LocationOf("Heads"), subject, embed, heads);
-                    valid = false;
-                }
-                break;
-            case ModelFamily.ConvNeXt:
-                if (size % 32 != 0) { Report(DiagnosticCatalog.ValueOutOfRange, model.Location, "ImageSize", size, $"{subject} downsamples by 32 in total: use an image size divisible by 32 ([Data(ImageSize = ...)])"); valid = false; }
-                break;
-            case ModelFamily.Swin:
-                if (patch > 0 && size % (patch * 8) != 0)
-                {
-                    Report(DiagnosticCatalog.PatchDoesNotDivideImage, model.LocationOf("PatchSize"), subject + " (patch size x 8, for three patch mergings)", size, patch * 8);
-                    valid = false;
-                }
-                else if (patch > 0 && window > 0)
-                {
-                    var grid = size / patch;
-                    for (var stage = 0; stage < 4; stage++, grid /= 2)
-                    {
-                        var effective = System.Math.Min(window, grid);
-                        if (grid % effective != 0)
-                        {
-                            Report(DiagnosticCatalog.ValueOutOfRange, model.LocationOf("WindowSize"), "WindowSize", window,
-                                $"stage {stage + 1} of {subject} is {grid}x{grid} tokens, which {window}x{window} windows do not tile");
-                            valid = false;
-                            break;
-                        }
-                    }
-                }
-                if (embed > 0 && heads > 0 && embed % heads != 0) { Report(DiagnosticCatalog.HeadsDoNotDivideWidth, model.LocationOf("EmbedDim"), subject, embed, heads); valid = false; }
-                break;
+            Report(DiagnosticCatalog.ValueOutOfRange, model.LocationOf("Depth"), "Depth", depth, "the model needs at least 4 blocks, one per stage");
+            valid = false;
         }
+        if (info.Family == ModelFamily.VisionTransformer && heads > 0 && embed > 0 && embed % heads != 0)
+        {
+            Report(DiagnosticCatalog.HeadsDoNotDivideWidth, model.LocationOf("Heads"), subject, embed, heads);
+            valid = false;
+        }
+        if (info.Family == ModelFamily.Swin && embed > 0 && heads > 0 && embed % heads != 0)
+        {
+            Report(DiagnosticCatalog.HeadsDoNotDivideWidth, model.LocationOf("EmbedDim"), subject, embed, heads);
+            valid = false;
+        }
+
+        var runtimeType = compilation.GetTypeByMetadataName(info.RuntimeMetadataName);
+        var declaration = runtimeType is null ? null : StageShapes.Read(runtimeType);
+        if (declaration is null || StageShapes.Problem(declaration) is not null)
+        {
+            // Only a FofaDsl assembly that does not match this generator gets here.
+            Report(DiagnosticCatalog.StageGeometryMissing, model.LocationOfConstructorArgument(0), info.RuntimeMetadataName,
+                declaration is null ? "it has no [StageGeometry]" : StageShapes.Problem(declaration)!);
+            return null;
+        }
+
+        var divisor = info.Family == ModelFamily.ResNet && stem == "Cifar" ? 4 : 1;
+        valid &= CheckDivisible(subject, model, declaration, size, patch, divisor);
+        if (valid && info.Family == ModelFamily.Swin) valid = CheckWindows(subject, model, size / patch, window);
         if (!valid) return null;
 
-        var (stemShape, stages) = info.Family switch
+        var (stemShape, stages) = StageShapes.Evaluate(declaration, size, info.Width(baseWidth, embed), patch, divisor);
+        return new ModelSpec(role, info.Name, info.Family, "global::" + info.RuntimeMetadataName, size, data.InputChannels, data.Classes,
+            info.Family == ModelFamily.ResNet ? stem : "", baseWidth, patch, embed, depth, heads, window, model.String("Weights", null),
+            stemShape, new EquatableArray<StageShape>(stages));
+    }
+
+    /// <summary>A user's own model type: a StagedBackbone with [StageGeometry] and a (classes, image size, channels) constructor.</summary>
+    private ModelSpec? ParseCustomModel(string role, AttributeReader model, INamedTypeSymbol type, DataSpec data)
+    {
+        var location = model.LocationOfConstructorArgument(0);
+        var name = type.ToDisplayString();
+        var valid = CheckKnobs(role, model, name, new string[0]);
+        if (!DerivesFrom(type, "FofaDsl.Backbones.StagedBackbone"))
         {
-            ModelFamily.ResNet => StageShapes.ResNet(size, stem == "ImageNet", baseWidth),
-            ModelFamily.VisionTransformer => StageShapes.VisionTransformer(size, patch, embed),
-            ModelFamily.MobileNetV2 => StageShapes.MobileNetV2(size),
-            ModelFamily.ConvNeXt => StageShapes.ConvNeXt(size, baseWidth),
-            ModelFamily.Swin => StageShapes.Swin(size, patch, embed),
-            _ => StageShapes.Mlp(size, patch, embed),
-        };
-        return new ModelSpec(role, info.Name, info.Family, size, data.InputChannels, data.Classes, info.Family == ModelFamily.ResNet ? stem : "",
-            baseWidth, patch, embed, depth, heads, window, model.String("Weights", null), stemShape, new EquatableArray<StageShape>(stages));
+            Report(DiagnosticCatalog.ModelTypeNotBackbone, location, name);
+            return null;
+        }
+        var declaration = StageShapes.Read(type);
+        var problem = declaration is null ? "it has no [StageGeometry]" : StageShapes.Problem(declaration);
+        if (problem is not null)
+        {
+            Report(DiagnosticCatalog.StageGeometryMissing, location, name, problem);
+            return null;
+        }
+        var constructor = type.InstanceConstructors.Any(c => c.DeclaredAccessibility == Accessibility.Public
+            && c.Parameters.Length == 3 && c.Parameters.All(p => p.Type.SpecialType == SpecialType.System_Int32));
+        if (!constructor)
+        {
+            Report(DiagnosticCatalog.ModelConstructorMissing, location, name);
+            return null;
+        }
+        valid &= CheckDivisible($"{role} {type.Name}", model, declaration!, data.ImageSize, 0, 1);
+        if (!valid) return null;
+
+        var (stemShape, stages) = StageShapes.Evaluate(declaration!, data.ImageSize, 0, 0, 1);
+        return new ModelSpec(role, type.Name, ModelFamily.Custom, type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), data.ImageSize,
+            data.InputChannels, data.Classes, "", 0, 0, 0, 0, 0, 0, model.String("Weights", null), stemShape, new EquatableArray<StageShape>(stages));
+    }
+
+    private bool CheckKnobs(string role, AttributeReader model, string name, string[] knobs)
+    {
+        var valid = true;
+        foreach (var knob in ArchitectureCatalog.AllKnobs)
+        {
+            if (model.Has(knob) && System.Array.IndexOf(knobs, knob) < 0)
+            {
+                var usable = knobs.Length == 0 ? "it is a fixed model" : "use " + string.Join(", ", knobs);
+                Report(DiagnosticCatalog.KnobNotApplicable, model.LocationOf(knob), knob, $"{role} {name}", usable);
+                valid = false;
+            }
+        }
+        return valid;
+    }
+
+    /// <summary>Unpadded downsampling (patchify, merging) needs the image size divisible by the largest stride.</summary>
+    private bool CheckDivisible(string subject, AttributeReader model, GeometryDeclaration declaration, int size, int patch, int divisor)
+    {
+        if (!declaration.RoundDown) return true;
+        var stride = declaration.Strides.Concat(new[] { declaration.StemStride }).Max(s => declaration.ScaledStride(s, patch, divisor));
+        if (size % stride == 0) return true;
+        var what = stride == patch ? "its patch size" : patch > 0 ? $"its total stride (patch size {patch} x {stride / patch})" : "its total stride";
+        Report(DiagnosticCatalog.ImageNotDivisible, model.Has("PatchSize") ? model.LocationOf("PatchSize") : model.Location, subject, size, stride, what);
+        return false;
+    }
+
+    /// <summary>Swin: each stage's token grid must be tiled by its window (clamped to the grid, as timm does).</summary>
+    private bool CheckWindows(string subject, AttributeReader model, int grid, int window)
+    {
+        for (var stage = 0; stage < 4; stage++, grid /= 2)
+        {
+            var effective = System.Math.Min(window, grid);
+            if (effective > 0 && grid % effective != 0)
+            {
+                Report(DiagnosticCatalog.ValueOutOfRange, model.LocationOf("WindowSize"), "WindowSize", window,
+                    $"stage {stage + 1} of {subject} is {grid}x{grid} tokens, which {window}x{window} windows do not tile");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool DerivesFrom(INamedTypeSymbol type, string metadataName)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+            if (current.ToDisplayString() == metadataName) return true;
+        return false;
     }
 
     /// <summary>A knob's value: the preset's when unset; an explicit value outside 1..<paramref name="maximum"/> is reported.</summary>

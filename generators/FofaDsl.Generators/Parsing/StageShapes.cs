@@ -1,88 +1,51 @@
-using System;
 using System.Collections.Immutable;
+using System.Linq;
 using FofaDsl.Generators.Model;
+using Microsoft.CodeAnalysis;
 
 namespace FofaDsl.Generators.Parsing;
 
 /// <summary>
-/// Stage shapes of each architecture at a given image size, computed exactly as the runtime
-/// backbones produce them (a runtime test checks the two agree).
+/// Stage shapes from a model type's <c>[StageGeometry]</c> declaration: the declaration is read from
+/// the type's symbol and evaluated exactly as the runtime attribute evaluates it (a test checks both).
 /// </summary>
 internal static class StageShapes
 {
-    /// <summary>ResNet: stride-2 convolutions with padding give ceil(h / 2).</summary>
-    public static (StageShape Stem, ImmutableArray<StageShape> Stages) ResNet(int imageSize, bool imageNetStem, int baseWidth)
+    public const string AttributeName = "FofaDsl.Stages.StageGeometryAttribute";
+
+    /// <summary>The declaration on <paramref name="type"/>, or null when it has none or it does not bind.</summary>
+    public static GeometryDeclaration? Read(INamedTypeSymbol type)
     {
-        var size = imageNetStem ? HalfUp(HalfUp(imageSize)) : imageSize;
-        var stem = StageShape.Spatial(baseWidth, size, size);
-        var stages = ImmutableArray.CreateBuilder<StageShape>(4);
-        for (var i = 0; i < 4; i++)
-        {
-            if (i > 0) size = HalfUp(size);
-            stages.Add(StageShape.Spatial(baseWidth << i, size, size));
-        }
-        return (stem, stages.MoveToImmutable());
+        var attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == AttributeName);
+        if (attribute is null || attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not int layout) return null;
+
+        ImmutableArray<int> Ints(string name) => attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value is { Kind: TypedConstantKind.Array, IsNull: false } array
+            ? array.Values.Select(v => v.Value is int i ? i : 0).ToImmutableArray()
+            : ImmutableArray<int>.Empty;
+        int Int(string name) => attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value is int i ? i : 0;
+        bool Bool(string name) => attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value is true;
+
+        return new GeometryDeclaration(layout == 1, new EquatableArray<int>(Ints("Channels")), new EquatableArray<int>(Ints("Strides")),
+            Int("StemChannels"), Int("StemStride"), Bool("ClassToken"), Bool("RoundDown"), Int("ReferenceWidth"), Int("ReferencePatch"));
     }
 
-    /// <summary>ViT: every stage keeps the class token and the (image / patch)^2 patch tokens.</summary>
-    public static (StageShape Stem, ImmutableArray<StageShape> Stages) VisionTransformer(int imageSize, int patchSize, int embedDim)
+    /// <summary>Why a declaration cannot be evaluated, or null when it is complete.</summary>
+    public static string? Problem(GeometryDeclaration declaration)
     {
-        var grid = imageSize / patchSize;
-        var shape = StageShape.Tokens(embedDim, grid, grid, classToken: true);
-        return (shape, ImmutableArray.Create(shape, shape, shape, shape));
+        if (declaration.Channels.Count != 4 || declaration.Strides.Count != 4)
+            return $"it gives {declaration.Channels.Count} channels and {declaration.Strides.Count} strides; give 4 of each";
+        if (declaration.Channels.Any(c => c <= 0) || declaration.Strides.Any(s => s <= 0) || declaration.StemChannels <= 0 || declaration.StemStride <= 0)
+            return "every channel count and stride (stages and stem) must be positive";
+        return null;
     }
 
-    /// <summary>MobileNetV2 (width 1.0): stem 32 channels at ceil(S/2); stages 24, 32, 96, 1280 channels at strides 4, 8, 16, 32 (padded convolutions round up).</summary>
-    public static (StageShape Stem, ImmutableArray<StageShape> Stages) MobileNetV2(int imageSize)
+    /// <summary>Stem and stage shapes at <paramref name="imageSize"/> with the width and patch knobs (0: the declared reference) and a stride divisor.</summary>
+    public static (StageShape Stem, ImmutableArray<StageShape> Stages) Evaluate(GeometryDeclaration declaration, int imageSize, int width, int patch, int divisor)
     {
-        var size = HalfUp(imageSize);
-        var stem = StageShape.Spatial(32, size, size);
-        var channels = new[] { 24, 32, 96, 1280 };
-        var stages = ImmutableArray.CreateBuilder<StageShape>(4);
-        foreach (var c in channels)
-        {
-            size = HalfUp(size);
-            stages.Add(StageShape.Spatial(c, size, size));
-        }
-        return (stem, stages.MoveToImmutable());
+        var stem = declaration.Evaluate(declaration.StemChannels, declaration.StemStride, imageSize, width, patch, divisor);
+        var stages = Enumerable.Range(0, 4)
+            .Select(i => declaration.Evaluate(declaration.Channels[i], declaration.Strides[i], imageSize, width, patch, divisor))
+            .ToImmutableArray();
+        return (stem, stages);
     }
-
-    /// <summary>ConvNeXt: a 4x4 stride-4 patchify stem, then 2x2 stride-2 downsampling before stages 2..4 (unpadded: sizes round down).</summary>
-    public static (StageShape Stem, ImmutableArray<StageShape> Stages) ConvNeXt(int imageSize, int baseWidth)
-    {
-        var size = imageSize / 4;
-        var stem = StageShape.Spatial(baseWidth, size, size);
-        var stages = ImmutableArray.CreateBuilder<StageShape>(4);
-        for (var i = 0; i < 4; i++)
-        {
-            if (i > 0) size /= 2;
-            stages.Add(StageShape.Spatial(baseWidth << i, size, size));
-        }
-        return (stem, stages.MoveToImmutable());
-    }
-
-    /// <summary>Swin: patch tokens on a (S/P)^2 grid, halved with doubled width by the patch merging before stages 2..4; no class token.</summary>
-    public static (StageShape Stem, ImmutableArray<StageShape> Stages) Swin(int imageSize, int patchSize, int embedDim)
-    {
-        var grid = imageSize / patchSize;
-        var stem = StageShape.Tokens(embedDim, grid, grid, classToken: false);
-        var stages = ImmutableArray.CreateBuilder<StageShape>(4);
-        for (var i = 0; i < 4; i++)
-        {
-            if (i > 0) grid /= 2;
-            stages.Add(StageShape.Tokens(embedDim << i, grid, grid, classToken: false));
-        }
-        return (stem, stages.MoveToImmutable());
-    }
-
-    /// <summary>MLP-Mixer and ResMLP: (S/P)^2 patch tokens of one width throughout; no class token.</summary>
-    public static (StageShape Stem, ImmutableArray<StageShape> Stages) Mlp(int imageSize, int patchSize, int embedDim)
-    {
-        var grid = imageSize / patchSize;
-        var shape = StageShape.Tokens(embedDim, grid, grid, classToken: false);
-        return (shape, ImmutableArray.Create(shape, shape, shape, shape));
-    }
-
-    private static int HalfUp(int size) => (size + 1) / 2;
-
 }

@@ -11,6 +11,7 @@ namespace FofaDsl.Backbones;
 /// <c>stages.0</c>..<c>stages.3</c> and the head (<c>head.norm</c>, <c>head.fc</c>). Parameter names
 /// equal timm's, so its state dicts load by name.
 /// </summary>
+[StageGeometry(StageLayout.Spatial, Channels = [96, 192, 384, 768], Strides = [4, 8, 16, 32], StemChannels = 96, StemStride = 4, RoundDown = true, ReferenceWidth = 96)]
 public sealed class ConvNeXt : StagedBackbone
 {
     private readonly Sequential stem;

@@ -11,6 +11,7 @@ namespace FofaDsl.Backbones;
 /// <see cref="StageEnds"/>, and the head (final <c>norm</c>, mean over tokens, <c>head</c>).
 /// Parameter names equal timm's, so its state dicts load by name.
 /// </summary>
+[StageGeometry(StageLayout.Tokens, Channels = [768, 768, 768, 768], Strides = [16, 16, 16, 16], StemChannels = 768, StemStride = 16, RoundDown = true, ReferenceWidth = 768, ReferencePatch = 16)]
 public sealed class MlpMixer : StagedBackbone
 {
     private readonly PatchEmbedding stem;

@@ -12,6 +12,7 @@ namespace FofaDsl.Backbones;
 /// the head (global average pool, <c>classifier</c>). Blocks are named <c>blocks.{group}.{index}</c>
 /// over timm's seven block groups, so timm state dicts load by name.
 /// </summary>
+[StageGeometry(StageLayout.Spatial, Channels = [24, 32, 96, 1280], Strides = [4, 8, 16, 32], StemChannels = 32, StemStride = 2)]
 public sealed class MobileNetV2 : StagedBackbone
 {
     /// <summary>timm's arch definition: one row per block group (ds_r1_k3_s1_c16, ir_r2_k3_s2_e6_c24, ...).</summary>

@@ -12,6 +12,7 @@ namespace FofaDsl.Backbones;
 /// <see cref="Affine"/> <c>norm</c>, mean over tokens, <c>head</c>).
 /// Parameter names equal timm's, so its state dicts load by name.
 /// </summary>
+[StageGeometry(StageLayout.Tokens, Channels = [384, 384, 384, 384], Strides = [16, 16, 16, 16], StemChannels = 384, StemStride = 16, RoundDown = true, ReferenceWidth = 384, ReferencePatch = 16)]
 public sealed class ResMlp : StagedBackbone
 {
     private readonly PatchEmbedding stem;

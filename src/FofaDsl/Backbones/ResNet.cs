@@ -11,6 +11,7 @@ namespace FofaDsl.Backbones;
 /// and the head (global average pool, <c>fc</c>). Parameter names equal torchvision's, so its
 /// state dicts load by name.
 /// </summary>
+[StageGeometry(StageLayout.Spatial, Channels = [64, 128, 256, 512], Strides = [4, 8, 16, 32], StemChannels = 64, StemStride = 4, ReferenceWidth = 64)]
 public sealed class ResNet : StagedBackbone
 {
     private readonly Conv2d conv1;

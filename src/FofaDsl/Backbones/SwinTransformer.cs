@@ -14,6 +14,7 @@ namespace FofaDsl.Backbones;
 /// the tokens are a <c>[B, H, W, C]</c> grid. Parameter names equal timm 0.9+'s, so its state
 /// dicts load by name; older checkpoints need <see cref="RemapLegacyKeys"/>.
 /// </summary>
+[StageGeometry(StageLayout.Tokens, Channels = [96, 192, 384, 768], Strides = [4, 8, 16, 32], StemChannels = 96, StemStride = 4, RoundDown = true, ReferenceWidth = 96, ReferencePatch = 4)]
 public sealed class SwinTransformer : StagedBackbone
 {
     private readonly SwinPatchEmbedding patch_embed;

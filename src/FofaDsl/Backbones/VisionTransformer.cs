@@ -11,6 +11,7 @@ namespace FofaDsl.Backbones;
 /// at <see cref="StageEnds"/>, and the head (final <c>norm</c>, class token, <c>head</c>).
 /// Parameter names equal timm's, so its state dicts load by name.
 /// </summary>
+[StageGeometry(StageLayout.Tokens, Channels = [192, 192, 192, 192], Strides = [16, 16, 16, 16], StemChannels = 192, StemStride = 16, ClassToken = true, RoundDown = true, ReferenceWidth = 192, ReferencePatch = 16)]
 public sealed class VisionTransformer : StagedBackbone
 {
     private readonly PatchEmbedding patch_embed;

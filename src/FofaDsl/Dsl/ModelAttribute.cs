@@ -12,8 +12,18 @@ public abstract class ModelAttribute : Attribute
     /// <summary>Creates the declaration for <paramref name="architecture"/>.</summary>
     protected ModelAttribute(Architecture architecture) => Architecture = architecture;
 
-    /// <summary>The backbone family.</summary>
-    public Architecture Architecture { get; }
+    /// <summary>
+    /// Creates the declaration for a user's own model: a <see cref="Backbones.StagedBackbone"/> subclass with
+    /// a <see cref="Stages.StageGeometryAttribute"/> and a public constructor
+    /// <c>(int numClasses, int imageSize, int inputChannels)</c>.
+    /// </summary>
+    protected ModelAttribute(Type modelType) => ModelType = modelType;
+
+    /// <summary>The built-in architecture, or null for a user's own <see cref="ModelType"/>.</summary>
+    public Architecture? Architecture { get; }
+
+    /// <summary>A user's own model type, or null for a built-in <see cref="Architecture"/>.</summary>
+    public Type? ModelType { get; }
 
     /// <summary>ResNet18: the stem. <see cref="ResNetStem.Cifar"/> (3x3, stride 1, no max-pool) suits images of 32 pixels or less. Default <see cref="ResNetStem.ImageNet"/>.</summary>
     public ResNetStem Stem { get; set; } = ResNetStem.ImageNet;

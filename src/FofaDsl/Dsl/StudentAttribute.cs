@@ -7,4 +7,7 @@ public sealed class StudentAttribute : ModelAttribute
 {
     /// <summary>Declares the student as an <paramref name="architecture"/> model.</summary>
     public StudentAttribute(Architecture architecture) : base(architecture) { }
+
+    /// <summary>Declares the student as a user's own model type (see <see cref="ModelAttribute(System.Type)"/>).</summary>
+    public StudentAttribute(Type modelType) : base(modelType) { }
 }

@@ -10,4 +10,7 @@ public sealed class TeacherAttribute : ModelAttribute
 {
     /// <summary>Declares the teacher as an <paramref name="architecture"/> model.</summary>
     public TeacherAttribute(Architecture architecture) : base(architecture) { }
+
+    /// <summary>Declares the teacher as a user's own model type (see <see cref="ModelAttribute(System.Type)"/>).</summary>
+    public TeacherAttribute(Type modelType) : base(modelType) { }
 }

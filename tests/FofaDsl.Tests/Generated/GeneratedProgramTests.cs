@@ -32,6 +32,13 @@ public sealed class GeneratedProgramTests
     }
 
     [Fact]
+    public async Task A_users_own_model_declared_with_StageGeometry_is_a_student()
+    {
+        Assert.Equal(TinyUserExperiment.Spec.StudentStages, TinyUserExperiment.CreateStudent().StageGeometries);
+        Assert.Equal(0, await TinyUserExperiment.RunAsync(["check"]));
+    }
+
+    [Fact]
     public async Task Zoo_pairs_run_one_FOFA_step_through_the_generated_program()
     {
         Assert.Equal(0, await TinySwinToMixer.RunAsync(["check"]));
