@@ -15,7 +15,7 @@ namespace FofaDsl.Backbones;
 /// dicts load by name; older checkpoints need <see cref="RemapLegacyKeys"/>.
 /// </summary>
 [StageGeometry(StageLayout.Tokens, Channels = [96, 192, 384, 768], Strides = [4, 8, 16, 32], StemChannels = 96, StemStride = 4, RoundDown = true, ReferenceWidth = 96, ReferencePatch = 4)]
-public sealed class SwinTransformer : StagedBackbone
+public sealed class SwinTransformer : StagedBackbone, Weights.ICheckpointKeyMapper
 {
     private readonly SwinPatchEmbedding patch_embed;
     private readonly ModuleList<SwinTransformerStage> layers;
@@ -149,4 +149,7 @@ public sealed class SwinTransformer : StagedBackbone
             }
         }
     }
+
+    /// <summary>Accepts timm 0.6 checkpoints (patch merging at the end of a layer) as well as 0.9+ ones; see <see cref="RemapLegacyKeys"/>.</summary>
+    public IReadOnlyDictionary<string, string> MapCheckpointKeys(IReadOnlyCollection<string> fileKeys) => RemapLegacyKeys(fileKeys);
 }

@@ -14,14 +14,16 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
     private readonly MultiHeadSelfAttention attn;
     private readonly LayerNorm norm2;
     private readonly Mlp mlp;
+    private readonly DropPath drop_path;
 
     /// <summary>Creates a block of width <paramref name="dim"/> with <paramref name="heads"/> heads and an MLP of <paramref name="mlpHiddenDim"/>.</summary>
-    public TransformerBlock(int dim, int heads, int mlpHiddenDim) : base(nameof(TransformerBlock))
+    public TransformerBlock(int dim, int heads, int mlpHiddenDim, double dropPathRate = 0) : base(nameof(TransformerBlock))
     {
         norm1 = nn.LayerNorm(dim, eps: LayerNormEpsilon);
         attn = new MultiHeadSelfAttention(dim, heads);
         norm2 = nn.LayerNorm(dim, eps: LayerNormEpsilon);
         mlp = new Mlp(dim, mlpHiddenDim);
+        drop_path = new DropPath(dropPathRate);
         RegisterComponents();
     }
 
@@ -29,8 +31,8 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor tokens)
     {
         using var scope = NewDisposeScope();
-        var x = tokens + attn.call(norm1.call(tokens));
-        x = x + mlp.call(norm2.call(x));
+        var x = tokens + drop_path.call(attn.call(norm1.call(tokens)));
+        x = x + drop_path.call(mlp.call(norm2.call(x)));
         return x.MoveToOuterDisposeScope();
     }
 }

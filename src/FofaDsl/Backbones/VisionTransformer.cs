@@ -40,7 +40,7 @@ public sealed class VisionTransformer : StagedBackbone
         cls_token = nn.Parameter(zeros(1, 1, dim));
         pos_embed = nn.Parameter(zeros(1, 1 + grid * grid, dim));
         blocks = new ModuleList<TransformerBlock>();
-        for (var i = 0; i < options.Depth; i++) blocks.Add(new TransformerBlock(dim, options.Heads, options.MlpHiddenDim));
+        for (var i = 0; i < options.Depth; i++) blocks.Add(new TransformerBlock(dim, options.Heads, options.MlpHiddenDim, options.BlockDropPathRate(i)));
         norm = nn.LayerNorm(dim, eps: TransformerBlock.LayerNormEpsilon);
         head = nn.Linear(dim, options.NumClasses);
 

@@ -30,6 +30,12 @@ public sealed record VisionTransformerOptions
     /// <summary>Hidden width of the MLP relative to <see cref="EmbedDim"/> (truncated as timm does).</summary>
     public double MlpRatio { get; init; } = 4.0;
 
+    /// <summary>Stochastic depth: the drop-path rate of the last block, rising linearly from 0 over the blocks (timm's drop_path_rate). Default 0 (off).</summary>
+    public double DropPathRate { get; init; }
+
+    /// <summary>The drop-path rate of block <paramref name="block"/> (0-based): <c>DropPathRate * block / (Depth - 1)</c>.</summary>
+    public double BlockDropPathRate(int block) => Depth <= 1 ? DropPathRate : DropPathRate * block / (Depth - 1);
+
     /// <summary>
     /// The 0-based block after which each of the four stages ends (inclusive, strictly increasing,
     /// the last being <c>Depth - 1</c>); null uses <see cref="DefaultStageEnds"/>.
@@ -73,6 +79,7 @@ public sealed record VisionTransformerOptions
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
+        if (!(DropPathRate >= 0 && DropPathRate < 1)) throw new ArgumentException($"DropPathRate {DropPathRate} must lie in [0, 1).", nameof(DropPathRate));
         if (NumClasses < 1) throw new ArgumentException($"NumClasses must be at least 1, got {NumClasses}.", nameof(NumClasses));
         if (InputChannels < 1) throw new ArgumentException($"InputChannels must be at least 1, got {InputChannels}.", nameof(InputChannels));
         if (PatchSize < 1) throw new ArgumentException($"PatchSize must be at least 1, got {PatchSize}.", nameof(PatchSize));

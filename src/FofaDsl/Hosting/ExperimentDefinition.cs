@@ -45,4 +45,7 @@ public sealed record ExperimentDefinition
 
     /// <summary>Teacher weights to load instead of training one, or null.</summary>
     public string? TeacherWeights { get; init; }
+
+    /// <summary>Weights every fresh student starts from (e.g. ImageNet pre-training; a classifier of another class count is skipped), or null.</summary>
+    public string? StudentWeights { get; init; }
 }

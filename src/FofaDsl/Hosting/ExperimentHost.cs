@@ -56,6 +56,7 @@ public static class ExperimentHost
         Schedule = options.Apply(definition.Schedule),
         TeacherEpochs = options.TeacherEpochs ?? definition.TeacherEpochs,
         TeacherWeights = options.TeacherWeights ?? definition.TeacherWeights,
+        StudentWeights = options.StudentWeights ?? definition.StudentWeights,
         Data = definition.Data with
         {
             Path = options.DataPath ?? definition.Data.Path,
@@ -78,6 +79,7 @@ public static class ExperimentHost
         {
             torch.manual_seed(experiment.Seed);
             var student = experiment.CreateStudent();
+            if (experiment.StudentWeights is { } initial) ModelWeights.LoadInitialisation(student, initial);
             ITrainingStep step = method switch
             {
                 "scratch" => new SupervisedStep(student, experiment.Weights.LabelSmoothing),

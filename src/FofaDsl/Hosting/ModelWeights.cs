@@ -37,6 +37,18 @@ public static class ModelWeights
         }
     }
 
+    /// <summary>
+    /// Loads a student's starting weights: like <see cref="Load"/>, except that a PyTorch checkpoint's
+    /// classifier is skipped (pre-training usually has another class count) and keeps its initialisation.
+    /// </summary>
+    public static void LoadInitialisation(torch.nn.Module module, string path)
+    {
+        if (File.Exists(path) && IsPyTorchCheckpoint(path))
+            Weights.PretrainedWeights.Load(module, path, new Weights.WeightLoadOptions { SkipClassifier = true });
+        else
+            Load(module, path);
+    }
+
     private static bool IsPyTorchCheckpoint(string path) =>
         Path.GetExtension(path).ToLowerInvariant() is ".pt" or ".pth" or ".bin" or ".safetensors";
 }

@@ -24,6 +24,7 @@ public sealed record RunOptions
           --train-limit N        use at most N training images, class-balanced (0 = all)
           --teacher-weights F    load the teacher from F instead of training it: a PyTorch state_dict
                                  (.pt, .pth, .bin, .safetensors; timm/torchvision names) or a saved teacher.weights
+          --student-weights F    start every student from F (a classifier of another class count is skipped)
           --out DIR              output folder (default runs/<experiment>)
           --seed N               seed of every random choice
           --threads N            CPU threads for TorchSharp (default: all cores)
@@ -57,6 +58,9 @@ public sealed record RunOptions
 
     /// <summary>Override of the teacher weights file.</summary>
     public string? TeacherWeights { get; init; }
+
+    /// <summary>Override of the student initialisation weights.</summary>
+    public string? StudentWeights { get; init; }
 
     /// <summary>Output folder, or null for <c>runs/&lt;experiment&gt;</c>.</summary>
     public string? OutputDirectory { get; init; }
@@ -105,6 +109,7 @@ public sealed record RunOptions
                 "--data" => options with { DataPath = Value() },
                 "--train-limit" => options with { TrainLimit = NonNegativeInt(arg, Value()) },
                 "--teacher-weights" => options with { TeacherWeights = Value() },
+                "--student-weights" => options with { StudentWeights = Value() },
                 "--out" => options with { OutputDirectory = Value() },
                 "--seed" => options with { Seed = NonNegativeInt(arg, Value()) },
                 "--threads" => options with { Threads = PositiveInt(arg, Value()) },

@@ -37,6 +37,11 @@ public static class PretrainedWeights
 
         var format = WeightFileReader.DetectFormat(fullPath);
         var fileTensors = WeightFileReader.Read(fullPath, format);
+        if (model is ICheckpointKeyMapper mapper)
+        {
+            var renamed = mapper.MapCheckpointKeys(fileTensors.Keys);
+            fileTensors = renamed.ToDictionary(pair => pair.Value, pair => fileTensors[pair.Key]);
+        }
         try
         {
             var modelState = model.state_dict();

@@ -62,6 +62,12 @@ public sealed class ExperimentHostTests : IDisposable
         TorchSharp.PyBridge.PyBridgeModuleExtensions.save_safetensors(TinyExperiment.CreateTeacher(), checkpoint);
         Assert.Equal(0, await TinyExperiment.RunAsync(["compare", "--out", Path.Combine(output, "pt"), "--methods", "kd", "--teacher-weights", checkpoint]));
 
+        // A student starts from a checkpoint with another class count (1000): its classifier is skipped.
+        var studentCheckpoint = Path.Combine(output, "student.safetensors");
+        var pretrained = new FofaDsl.Backbones.ResNet(FofaDsl.Backbones.ResNetOptions.ResNet18(1000, FofaDsl.Backbones.ResNetStem.Cifar, 28, 1) with { BaseWidth = 4 });
+        TorchSharp.PyBridge.PyBridgeModuleExtensions.save_safetensors(pretrained, studentCheckpoint);
+        Assert.Equal(0, await TinyExperiment.RunAsync(["compare", "--out", Path.Combine(output, "init"), "--methods", "scratch", "--teacher-weights", checkpoint, "--student-weights", studentCheckpoint]));
+
         // The reverse experiment's teacher is a ResNet: every name mismatches, and the run says so.
         Assert.Equal(1, await TinyReverseExperiment.RunAsync(["compare", "--out", Path.Combine(output, "bad"), "--teacher-weights", checkpoint]));
     }
