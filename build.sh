@@ -6,6 +6,7 @@
 #                                  embedded Fashion-MNIST: scratch vs logit KD vs FOFA, results table)
 #   ./build.sh test                build everything and run all tests (what CI runs)
 #   ./build.sh build               build everything
+#   ./build.sh bench [args]        print benchmark tables (zoo forward times, quickstart step times)
 #
 # Environment: TORCH_BACKEND=cuda builds against TorchSharp-cuda-linux (needs a NuGet feed that has it);
 #              CONFIGURATION=Debug|Release (default Release).
@@ -47,8 +48,13 @@ case "$command" in
     bash eng/prerequisites.sh
     build
     ;;
+  bench)
+    bash eng/prerequisites.sh
+    dotnet build tests/FofaDsl.Benchmarks -c Release -p:TorchBackend="$backend" -nologo -v quiet -clp:ErrorsOnly
+    exec dotnet run --project tests/FofaDsl.Benchmarks -c Release --no-build -- "$@"
+    ;;
   *)
-    sed -n '2,13p' "$0"
+    sed -n '2,14p' "$0"
     exit 2
     ;;
 esac

@@ -1,4 +1,8 @@
 using System.Globalization;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using FofaDsl.Backbones;
 using FofaDsl.Examples;
 using FofaDsl.Hosting;
@@ -9,14 +13,22 @@ using static TorchSharp.torch;
 namespace FofaDsl.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/FofaDsl.Benchmarks -- [zoo|steps|all] [--runs N] [--device D]</c>:
-/// forward time of one 224 image for every zoo preset, and the quickstart's training-step times.
+/// <c>dotnet run -c Release --project tests/FofaDsl.Benchmarks -- [zoo|steps|all|generator] [--runs N] [--device D]</c>:
+/// forward time of one 224 image for every zoo preset, the quickstart's training-step times, or
+/// (BenchmarkDotNet) the source generator's time on a project with 100 experiments.
 /// </summary>
 internal static class BenchCommand
 {
     public static int Run(string[] args)
     {
         var what = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "all";
+        if (what == "generator")
+        {
+            // In-process: a generated benchmark project would inherit this repository's build settings.
+            var job = Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance);
+            BenchmarkRunner.Run<GeneratorBenchmarks>(ManualConfig.Create(DefaultConfig.Instance).AddJob(job));
+            return 0;
+        }
         var runs = IntOption(args, "--runs", 5);
         var device = DeviceSelection.Resolve(StringOption(args, "--device", "auto"));
         DeviceSelection.ConfigureMath(device, allowTf32: true);
