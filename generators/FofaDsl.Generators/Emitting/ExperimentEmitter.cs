@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using FofaDsl.Generators.Model;
 using FofaDsl.Generators.Parsing;
 using static FofaDsl.Generators.Emitting.Literals;
@@ -41,7 +42,18 @@ internal static class ExperimentEmitter
         w.Close();
 
         if (spec.Namespace is not null) w.Close();
-        return w.ToString();
+        // The fingerprint is the hash of everything generated, so any change to the declaration changes it.
+        var text = w.ToString();
+        return text.Replace(FingerprintPlaceholder, Fingerprint(text));
+    }
+
+    private const string FingerprintPlaceholder = "{{fingerprint}}";
+
+    private static string Fingerprint(string text)
+    {
+        using var sha = System.Security.Cryptography.SHA256.Create();
+        var hash = sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes(text));
+        return string.Concat(hash.Take(8).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     private static void EmitSpec(SourceWriter w, ExperimentSpec spec)
@@ -49,6 +61,7 @@ internal static class ExperimentEmitter
         w.Line($"/// <summary>Every resolved setting and computed stage shape of experiment <c>{Xml(spec.Name)}</c>.</summary>");
         w.Open("public static class Spec");
         Constant(w, "string", "Name", String(spec.Name), "Experiment name: output folder and reports.");
+        Constant(w, "string", "Fingerprint", "\"" + FingerprintPlaceholder + "\"", "Hash of the resolved declaration: checkpoints and manifests carry it, and a checkpoint of another declaration is refused.");
         Constant(w, "int", "Seed", Int(spec.Seed), "Seed of every random choice.");
         Constant(w, "int", "ImageSize", Int(spec.Data.ImageSize), "Side of the square images both models see.");
         Constant(w, "int", "InputChannels", Int(spec.Data.InputChannels), "Image channels of the dataset.");
@@ -163,6 +176,7 @@ internal static class ExperimentEmitter
         w.Line("{");
         w.Line($"    Name = Spec.Name,");
         w.Line($"    Seed = Spec.Seed,");
+        w.Line($"    Fingerprint = Spec.Fingerprint,");
         w.Line("    TeacherDescription = Spec.Teacher,");
         w.Line("    StudentDescription = Spec.Student,");
         w.Line("    CreateTeacher = CreateTeacher,");
@@ -247,6 +261,15 @@ internal static class ExperimentEmitter
         w.Line();
         w.Line("/// <inheritdoc />");
         w.Line("public global::System.Collections.Generic.IEnumerable<global::TorchSharp.Modules.Parameter> TrainableParameters() => fofa.TrainableParameters();");
+        w.Line();
+        w.Line("/// <inheritdoc />");
+        w.Line("public global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.nn.Module> StatefulModules => [student, fofa];");
+        w.Line();
+        w.Line("/// <inheritdoc />");
+        w.Line("public void SaveState(global::System.IO.BinaryWriter writer) => fofa.SaveFeedback(writer);");
+        w.Line();
+        w.Line("/// <inheritdoc />");
+        w.Line("public void LoadState(global::System.IO.BinaryReader reader) => fofa.LoadFeedback(reader);");
         w.Line();
         w.Line("/// <inheritdoc />");
         w.Line("public void MoveTo(global::TorchSharp.torch.Device device) => global::TorchSharp.ModuleExtensionMethods.to(this, device);");

@@ -100,6 +100,14 @@ public sealed class AdaptiveFeedbackPrompt : nn.Module<Tensor, Tensor>
         state.Feedback = next;
     }
 
+    /// <summary>Puts back feedback saved from a checkpoint (null: none yet), whatever the mode, on this block's device.</summary>
+    public void RestoreFeedback(Tensor? feedback)
+    {
+        ClearFeedback();
+        if (feedback is null || !UsesFeedback) return;
+        state.Feedback = feedback.detach().to(beta.device).DetachFromDisposeScope();
+    }
+
     /// <summary>Forgets the stored feedback, so the next forward skips the fusion block (as on the first step).</summary>
     public void ClearFeedback()
     {

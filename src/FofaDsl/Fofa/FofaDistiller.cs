@@ -107,6 +107,24 @@ public sealed class FofaDistiller : nn.Module
     /// <summary>The student's parameters followed by FOFA's own (attention, aligners, prompts); never the teacher's.</summary>
     public IEnumerable<Parameter> TrainableParameters() => Student.parameters().Concat(parameters());
 
+    /// <summary>Writes every prompt block's stored feedback: with the weights, all the state FOFA carries from step to step.</summary>
+    public void SaveFeedback(BinaryWriter writer)
+    {
+        for (var stage = 1; stage <= FofaOptions.StageCount; stage++)
+            Training.TensorIO.WriteOptional(writer, PromptFor(stage)?.Feedback);
+    }
+
+    /// <summary>Restores feedback written by <see cref="SaveFeedback"/>.</summary>
+    public void LoadFeedback(BinaryReader reader)
+    {
+        for (var stage = 1; stage <= FofaOptions.StageCount; stage++)
+        {
+            var feedback = Training.TensorIO.ReadOptional(reader);
+            PromptFor(stage)?.RestoreFeedback(feedback);
+            feedback?.Dispose();
+        }
+    }
+
     /// <summary>Forgets all stored feedback (e.g. before a batch of another size, or a new run).</summary>
     public void ResetFeedback()
     {

@@ -16,6 +16,9 @@ public sealed record ExperimentDefinition
     /// <summary>Seed of every random choice.</summary>
     public required int Seed { get; init; }
 
+    /// <summary>Hash of the resolved declaration (generated); checkpoints and the manifest carry it.</summary>
+    public string Fingerprint { get; init; } = "";
+
     /// <summary>Short description of the teacher for reports, e.g. "ViT (patch 4, width 96, depth 6, 3 heads)".</summary>
     public required string TeacherDescription { get; init; }
 

@@ -72,8 +72,9 @@ public static class ExperimentHost
         output.WriteLine($"{experiment.Name}: {train.Count} training and {test.Count} held-out images ({experiment.Data.Dataset}{(experiment.Data.Path is null ? ", embedded subset" : $", {experiment.Data.Path}")}), " +
                          $"image size {experiment.Data.ImageSize}, seed {experiment.Seed}, device {device}, {torch.get_num_threads()} CPU threads; output in {outputDirectory}");
 
+        RunManifest.Write(Path.Combine(outputDirectory, "manifest.json"), experiment, options, device);
         var table = new ResultsTable(Path.Combine(outputDirectory, $"results-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv"));
-        var teacher = PrepareTeacher(experiment, train, test, outputDirectory, table, device, output, cancellation);
+        var teacher = PrepareTeacher(experiment, options, train, test, outputDirectory, table, device, output, cancellation);
 
         foreach (var method in options.Methods)
         {
@@ -86,7 +87,8 @@ public static class ExperimentHost
                 "kd" => new LogitDistillationStep(teacher, student, experiment.Weights),
                 _ => experiment.CreateFofaStep(teacher, student),
             };
-            var result = new TrainingLoop(experiment.Schedule, experiment.Seed, experiment.Data.ImageSize, output.WriteLine, device).Run(step, train, test, cancellation);
+            var loop = CreateLoop(experiment, experiment.Schedule, outputDirectory, method, device, output);
+            var result = loop.Run(step, train, test, cancellation, ResumePoint(options, loop, output));
             table.Add($"student {experiment.StudentDescription}", step.MethodName, result.TestTop1, result.WallTime);
             student.save(Path.Combine(outputDirectory, $"student-{method}.weights"));
             output.WriteLine();
@@ -95,11 +97,32 @@ public static class ExperimentHost
         }
     }
 
-    private static StagedBackbone PrepareTeacher(ExperimentDefinition experiment, ImageDataset train, ImageDataset test, string outputDirectory,
+    /// <summary>The loop for one method, checkpointing to <c>checkpoints/&lt;method&gt;/</c> under a fingerprint of experiment, method, seed and batch size.</summary>
+    private static TrainingLoop CreateLoop(ExperimentDefinition experiment, TrainingSchedule schedule, string outputDirectory, string method, Device device, TextWriter output) =>
+        new(schedule, experiment.Seed, experiment.Data.ImageSize, output.WriteLine, device)
+        {
+            CheckpointDirectory = Path.Combine(outputDirectory, "checkpoints", method),
+            Fingerprint = $"{experiment.Name} {experiment.Fingerprint} {method} seed {experiment.Seed} batch {schedule.BatchSize}",
+        };
+
+    /// <summary>With <c>--resume</c>, the method's last checkpoint when there is one.</summary>
+    private static string? ResumePoint(RunOptions options, TrainingLoop loop, TextWriter output)
+    {
+        if (!options.Resume || loop.LastCheckpoint is null || !File.Exists(loop.LastCheckpoint)) return null;
+        return loop.LastCheckpoint;
+    }
+
+    private static StagedBackbone PrepareTeacher(ExperimentDefinition experiment, RunOptions options, ImageDataset train, ImageDataset test, string outputDirectory,
         ResultsTable table, Device device, TextWriter output, CancellationToken cancellation)
     {
         torch.manual_seed(experiment.Seed);
         var teacher = experiment.CreateTeacher();
+        var trained = Path.Combine(outputDirectory, "teacher.weights");
+        if (experiment.TeacherWeights is null && options.Resume && File.Exists(trained))
+        {
+            output.WriteLine($"resuming: the teacher was trained already ({trained})");
+            experiment = experiment with { TeacherWeights = trained };
+        }
         if (experiment.TeacherWeights is { } weights)
         {
             ModelWeights.Load(teacher, weights);
@@ -114,8 +137,8 @@ public static class ExperimentHost
         if (experiment.TeacherEpochs <= 0)
             throw new ArgumentException("The teacher needs training (--teacher-epochs > 0) or weights (--teacher-weights FILE).");
         var schedule = experiment.Schedule with { Epochs = experiment.TeacherEpochs };
-        var result = new TrainingLoop(schedule, experiment.Seed, experiment.Data.ImageSize, output.WriteLine, device)
-            .Run(new SupervisedStep(teacher, experiment.Weights.LabelSmoothing, "Supervised"), train, test, cancellation);
+        var loop = CreateLoop(experiment, schedule, outputDirectory, "teacher", device, output);
+        var result = loop.Run(new SupervisedStep(teacher, experiment.Weights.LabelSmoothing, "Supervised"), train, test, cancellation, ResumePoint(options, loop, output));
         var path = Path.Combine(outputDirectory, "teacher.weights");
         ModelWeights.Save(teacher, path);
         output.WriteLine($"teacher saved to {path} (reuse it with --teacher-weights {path})");

@@ -30,6 +30,8 @@ public sealed record RunOptions
           --threads N            CPU threads for TorchSharp (default: all cores)
           --device D             auto (default: CUDA when available), cpu, cuda or cuda:N
           --no-tf32              keep full FP32 matrix math on CUDA (TF32 is on by default there)
+          --resume               continue an interrupted run in --out: reuse the trained teacher and resume
+                                 each method from its last checkpoint (checkpoints/<method>/last.ckpt)
         """;
 
     /// <summary><c>compare</c> or <c>check</c>.</summary>
@@ -77,6 +79,9 @@ public sealed record RunOptions
     /// <summary>Whether CUDA matrix math may use TF32.</summary>
     public bool AllowTf32 { get; init; } = true;
 
+    /// <summary>Whether to continue an interrupted run from its checkpoints.</summary>
+    public bool Resume { get; init; }
+
     /// <summary>Whether <c>--help</c> was asked for.</summary>
     public bool Help { get; init; }
 
@@ -115,6 +120,7 @@ public sealed record RunOptions
                 "--threads" => options with { Threads = PositiveInt(arg, Value()) },
                 "--device" => options with { Device = Value() },
                 "--no-tf32" => options with { AllowTf32 = false },
+                "--resume" => options with { Resume = true },
                 _ => throw new ArgumentException($"Unknown option '{arg}'. Run with --help for the list."),
             };
         }

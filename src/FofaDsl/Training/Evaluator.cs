@@ -18,6 +18,8 @@ public static class Evaluator
             var loader = new BatchLoader(dataset, BatchLoaderOptions.Evaluation(batchSize));
             foreach (var (images, labels) in loader.Epoch(0))
             {
+                using var batchImages = images;
+                using var batchLabels = labels;
                 using var scope = NewDisposeScope();
                 var target = device ?? CPU;
                 var logits = model.call(ImageBatches.Resize(images.to(target), imageSize));

@@ -1,4 +1,5 @@
 using FofaDsl.Backbones;
+using TorchSharp;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
 
@@ -27,4 +28,13 @@ public interface ITrainingStep
 
     /// <summary>Computes the loss for one batch (images normalised, labels int64).</summary>
     StepOutput Compute(Tensor images, Tensor labels);
+
+    /// <summary>Modules whose weights and buffers a checkpoint holds (the student and the method's own modules).</summary>
+    IReadOnlyList<nn.Module> StatefulModules { get; }
+
+    /// <summary>Writes state beyond weights that the next step depends on (FOFA's feedback); none by default.</summary>
+    void SaveState(BinaryWriter writer) { }
+
+    /// <summary>Restores what <see cref="SaveState"/> wrote.</summary>
+    void LoadState(BinaryReader reader) { }
 }

@@ -33,6 +33,9 @@ public sealed class LogitDistillationStep : ITrainingStep
     public IEnumerable<Parameter> TrainableParameters() => student.parameters();
 
     /// <inheritdoc />
+    public IReadOnlyList<torch.nn.Module> StatefulModules => [student];
+
+    /// <inheritdoc />
     public void MoveTo(Device device)
     {
         teacher.to(device);

@@ -21,6 +21,9 @@ public sealed class SupervisedStep(StagedBackbone model, double labelSmoothing, 
     public IEnumerable<Parameter> TrainableParameters() => model.parameters();
 
     /// <inheritdoc />
+    public IReadOnlyList<torch.nn.Module> StatefulModules => [model];
+
+    /// <inheritdoc />
     public void MoveTo(Device device) => model.to(device);
 
     /// <inheritdoc />

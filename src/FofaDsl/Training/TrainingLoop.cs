@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using FofaDsl.Data;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -7,8 +8,9 @@ namespace FofaDsl.Training;
 
 /// <summary>
 /// The shared training loop: seeded data order, warm-up + cosine learning rate per step, one
-/// dispose scope per step, a NaN/Inf check on every loss term before the optimizer step, and a
-/// top-1 evaluation after each epoch.
+/// dispose scope per step, a NaN/Inf check on every loss term before the optimizer step, a top-1
+/// evaluation after each epoch, and resumable checkpoints ("last" and "best") that continue a run
+/// exactly where it stopped.
 /// </summary>
 /// <param name="schedule">Epochs, batch size, optimizer and learning-rate schedule.</param>
 /// <param name="seed">Seed of the data order and augmentation.</param>
@@ -17,8 +19,32 @@ namespace FofaDsl.Training;
 /// <param name="device">Device the step's modules live on and batches are moved to; the CPU when null.</param>
 public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageSize, Action<string>? log = null, Device? device = null)
 {
-    /// <summary>Trains <paramref name="step"/> on <paramref name="train"/> and evaluates on <paramref name="test"/> after each epoch.</summary>
-    public TrainingResult Run(ITrainingStep step, ImageDataset train, ImageDataset test, CancellationToken cancellation = default)
+    /// <summary>Folder for <c>last.ckpt</c> and <c>best.ckpt</c>; null writes no checkpoints.</summary>
+    public string? CheckpointDirectory { get; init; }
+
+    /// <summary>Identifies the experiment and method in checkpoints; a checkpoint with another is refused.</summary>
+    public string Fingerprint { get; init; } = "";
+
+    /// <summary>Also write <c>last.ckpt</c> every this many optimizer steps (0: at the end of each epoch only).</summary>
+    public int CheckpointEverySteps { get; init; }
+
+    /// <summary>Stop after this global optimizer step (writing <c>last.ckpt</c>), e.g. to split a run into time slices.</summary>
+    public long? StopAfterSteps { get; init; }
+
+    /// <summary>Receives each step's global index and its loss terms, as read for the NaN check.</summary>
+    public Action<long, IReadOnlyDictionary<string, float>>? OnStep { get; init; }
+
+    /// <summary>The checkpoint written after every epoch and at a stop.</summary>
+    public string? LastCheckpoint => CheckpointDirectory is null ? null : Path.Combine(CheckpointDirectory, "last.ckpt");
+
+    /// <summary>The checkpoint of the epoch with the best held-out top-1.</summary>
+    public string? BestCheckpoint => CheckpointDirectory is null ? null : Path.Combine(CheckpointDirectory, "best.ckpt");
+
+    /// <summary>
+    /// Trains <paramref name="step"/> on <paramref name="train"/>, evaluating on <paramref name="test"/> after each
+    /// epoch; with <paramref name="resumeFrom"/>, first restores that checkpoint and continues from its step.
+    /// </summary>
+    public TrainingResult Run(ITrainingStep step, ImageDataset train, ImageDataset test, CancellationToken cancellation = default, string? resumeFrom = null)
     {
         schedule.Validate();
         var loader = new BatchLoader(train, BatchLoaderOptions.Training(schedule.BatchSize, seed, randomHorizontalFlip: true));
@@ -27,48 +53,81 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
 
         var target = device ?? CPU;
         step.MoveTo(target);
-        var parameters = step.TrainableParameters().ToList();
-        using var optimizer = CreateOptimizer(parameters);
+        using var optimizer = CreateOptimizer(step.TrainableParameters().ToList());
         var lr = new LearningRateSchedule(schedule.LearningRate, schedule.MinLearningRate,
             (long)schedule.WarmupEpochs * loader.BatchesPerEpoch, (long)schedule.Epochs * loader.BatchesPerEpoch);
 
-        var epochs = new List<EpochReport>();
+        var state = resumeFrom is null
+            ? new CheckpointState(Fingerprint, 0, 0, 0, 0, [], new Dictionary<string, double>())
+            : TrainingCheckpoint.Load(resumeFrom, Fingerprint, step, optimizer);
+        if (resumeFrom is not null)
+            log?.Invoke($"[{step.MethodName}] resumed from {resumeFrom} at epoch {state.CompletedEpochs + 1}, step {state.GlobalStep}");
+
+        var history = state.History.ToList();
+        var earlier = history.Count > 0 ? history[^1].Elapsed : TimeSpan.Zero;
         var clock = Stopwatch.StartNew();
-        long globalStep = 0;
-        for (var epoch = 0; epoch < schedule.Epochs; epoch++)
+        var globalStep = state.GlobalStep;
+        var best = state.BestTop1;
+        for (var epoch = state.CompletedEpochs; epoch < schedule.Epochs; epoch++)
         {
             step.SetTraining(true);
-            var sums = new Dictionary<string, double>();
-            var batches = 0;
+            var resuming = epoch == state.CompletedEpochs;
+            var sums = resuming ? new Dictionary<string, double>(state.EpochSums) : new Dictionary<string, double>();
+            var skip = resuming ? state.StepInEpoch : 0;
+            var batch = 0;
             foreach (var (images, labels) in loader.Epoch(epoch))
             {
                 cancellation.ThrowIfCancellationRequested();
+                // The loader hands over each batch; it is freed here, not left to the finalizer.
+                using var batchImages = images;
+                using var batchLabels = labels;
                 using var scope = NewDisposeScope();
+                // A resumed epoch replays its data order and augmentation draws up to where it stopped.
+                if (batch++ < skip) continue;
+
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = lr.At(globalStep);
                 optimizer.zero_grad();
                 var output = step.Compute(ImageBatches.Resize(images.to(target), imageSize), labels.to(target));
                 // One host read per term per step: needed anyway for logging, and it stops a
                 // diverging run before the optimizer writes NaNs into the weights.
+                var values = new Dictionary<string, float>();
                 foreach (var term in output.Terms)
                 {
                     var value = term.Value.item<float>();
                     if (!float.IsFinite(value)) throw new NonFiniteLossException(step.MethodName, epoch + 1, globalStep, term.Name, value);
+                    values[term.Name] = value;
                     sums[term.Name] = sums.GetValueOrDefault(term.Name) + value;
                 }
                 output.Total.backward();
                 optimizer.step();
+                OnStep?.Invoke(globalStep, values);
                 globalStep++;
-                batches++;
+
+                var stop = globalStep == StopAfterSteps;
+                if (stop || (CheckpointEverySteps > 0 && globalStep % CheckpointEverySteps == 0))
+                    SaveLast(new CheckpointState(Fingerprint, epoch, batch, globalStep, best, history, sums), step, optimizer);
+                if (stop)
+                    return new TrainingResult(step.MethodName, history.Count > 0 ? history[^1].TestTop1 : 0, earlier + clock.Elapsed, history, Completed: false);
             }
 
             var top1 = Evaluator.Top1(step.Student, test, schedule.BatchSize, imageSize, target);
-            var means = sums.ToDictionary(kv => kv.Key, kv => kv.Value / Math.Max(1, batches));
-            epochs.Add(new EpochReport(epoch + 1, means, top1, clock.Elapsed));
-            log?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"[{step.MethodName}] epoch {epoch + 1}/{schedule.Epochs}  {string.Join("  ", means.Select(kv => $"{kv.Key} {kv.Value:F4}"))}  top-1 {top1:P2}  {clock.Elapsed.TotalSeconds:F0}s"));
+            var means = sums.ToDictionary(kv => kv.Key, kv => kv.Value / Math.Max(1, batch));
+            history.Add(new EpochReport(epoch + 1, means, top1, earlier + clock.Elapsed));
+            var improved = top1 > best || history.Count == 1;
+            best = Math.Max(best, top1);
+            var epochEnd = new CheckpointState(Fingerprint, epoch + 1, 0, globalStep, best, history, new Dictionary<string, double>());
+            SaveLast(epochEnd, step, optimizer);
+            if (improved && LastCheckpoint is not null) File.Copy(LastCheckpoint, BestCheckpoint!, overwrite: true);
+            log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                $"[{step.MethodName}] epoch {epoch + 1}/{schedule.Epochs}  {string.Join("  ", means.Select(kv => $"{kv.Key} {kv.Value:F4}"))}  top-1 {top1:P2}  {(earlier + clock.Elapsed).TotalSeconds:F0}s"));
         }
 
-        return new TrainingResult(step.MethodName, epochs[^1].TestTop1, clock.Elapsed, epochs);
+        return new TrainingResult(step.MethodName, history.Count > 0 ? history[^1].TestTop1 : 0, earlier + clock.Elapsed, history);
+    }
+
+    private void SaveLast(CheckpointState state, ITrainingStep step, optim.Optimizer optimizer)
+    {
+        if (LastCheckpoint is not null) TrainingCheckpoint.Save(LastCheckpoint, state, step, optimizer);
     }
 
     private optim.Optimizer CreateOptimizer(IEnumerable<TorchSharp.Modules.Parameter> parameters) => schedule.Optimizer switch

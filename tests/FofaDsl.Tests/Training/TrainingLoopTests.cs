@@ -73,6 +73,8 @@ public sealed class TrainingLoopTests
 
         public void MoveTo(Device device) => model.to(device);
 
+        public IReadOnlyList<nn.Module> StatefulModules => [model];
+
         public void SetTraining(bool training) => model.train(training);
 
         public StepOutput Compute(Tensor images, Tensor labels)

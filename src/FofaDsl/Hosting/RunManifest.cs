@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+using TorchSharp;
+
+namespace FofaDsl.Hosting;
+
+/// <summary>
+/// <c>manifest.json</c> beside a run's outputs: what ran (resolved settings and their fingerprint),
+/// with what (seed, library versions, git commit, device, threads) and how it was invoked.
+/// </summary>
+public static class RunManifest
+{
+    /// <summary>Writes the manifest atomically.</summary>
+    public static void Write(string path, ExperimentDefinition experiment, RunOptions options, torch.Device device)
+    {
+        var manifest = new Dictionary<string, object?>
+        {
+            ["experiment"] = experiment.Name,
+            ["fingerprint"] = experiment.Fingerprint,
+            ["seed"] = experiment.Seed,
+            ["teacher"] = experiment.TeacherDescription,
+            ["student"] = experiment.StudentDescription,
+            ["methods"] = options.Methods,
+            ["schedule"] = experiment.Schedule,
+            ["teacherEpochs"] = experiment.TeacherEpochs,
+            ["effectiveBatchSize"] = experiment.Schedule.BatchSize,
+            ["lossWeights"] = experiment.Weights,
+            ["data"] = experiment.Data,
+            ["teacherWeights"] = experiment.TeacherWeights,
+            ["studentWeights"] = experiment.StudentWeights,
+            ["device"] = device.ToString(),
+            ["cpuThreads"] = torch.get_num_threads(),
+            ["fofaDslVersion"] = typeof(RunManifest).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
+            ["torchSharpVersion"] = typeof(torch).Assembly.GetName().Version?.ToString(),
+            ["dotnetVersion"] = Environment.Version.ToString(),
+            ["gitCommit"] = GitCommit(),
+            ["commandLine"] = Environment.GetCommandLineArgs(),
+            ["startedUtc"] = DateTime.UtcNow.ToString("O"),
+        };
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>The commit of the working directory's git repository, or null outside one (or without git).</summary>
+    private static string? GitCommit()
+    {
+        try
+        {
+            using var git = Process.Start(new ProcessStartInfo("git", "rev-parse HEAD") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false });
+            if (git is null) return null;
+            var commit = git.StandardOutput.ReadToEnd().Trim();
+            return git.WaitForExit(5000) && git.ExitCode == 0 && commit.Length > 0 ? commit : null;
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+}
