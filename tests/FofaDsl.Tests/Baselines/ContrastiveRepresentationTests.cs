@@ -1,4 +1,5 @@
 using FofaDsl.Baselines;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FofaDsl.Tests.Baselines;
@@ -182,5 +183,21 @@ public sealed class ContrastiveRepresentationTests
         using var unit = Run(1.0);
         using var weighted = Run(0.8);
         Assert.Equal(0.8 * unit.item<float>(), weighted.item<float>(), 4);
+    }
+
+    [Fact]
+    public void ModuleToConvertsTheMemoryBanksAndKeepsThemLive()
+    {
+        manual_seed(6);
+        using var crd = new ContrastiveRepresentation(5, 5, datasetSize: 20, embedDim: 4, negatives: 8);
+        crd.to(ScalarType.Float64);
+        Assert.Equal(ScalarType.Float64, crd.StudentMemory.dtype);
+        Assert.Equal(ScalarType.Float64, crd.TeacherMemory.dtype);
+        using var before = crd.StudentMemory.clone();
+        using var loss = crd.Loss(randn(2, 5, dtype: ScalarType.Float64), randn(2, 5, dtype: ScalarType.Float64), tensor(new long[] { 0, 1 }));
+        Assert.True(double.IsFinite(loss.item<double>()));
+        Assert.False(before.eq(crd.StudentMemory).all().item<bool>());
+        Assert.Equal(3, crd.buffers().Count());
+        Assert.All(crd.buffers(), b => Assert.Equal(ScalarType.Float64, b.dtype));
     }
 }
