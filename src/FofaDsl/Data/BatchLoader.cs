@@ -26,10 +26,16 @@ public sealed class BatchLoader
         Dataset = dataset;
         Options = options;
 
-        // 256 possible pixel values: normalise by table lookup instead of arithmetic per pixel.
-        normalisedByPixel = new float[256];
-        for (int p = 0; p < 256; p++)
-            normalisedByPixel[p] = (p / 255f - dataset.Mean) / dataset.Std;
+        // 256 possible pixel values per channel: normalise by table lookup instead of arithmetic
+        // per pixel; channel c's table starts at 256 c.
+        normalisedByPixel = new float[256 * dataset.Channels];
+        for (int c = 0; c < dataset.Channels; c++)
+        {
+            float mean = dataset.ChannelMean[c];
+            float std = dataset.ChannelStd[c];
+            for (int p = 0; p < 256; p++)
+                normalisedByPixel[256 * c + p] = (p / 255f - mean) / std;
+        }
     }
 
     /// <summary>The data set being walked.</summary>
@@ -102,19 +108,27 @@ public sealed class BatchLoader
 
     private void WriteImage(ReadOnlySpan<byte> source, Span<float> target, bool flip)
     {
-        if (!flip)
+        // The layout is [C, H, W]: each channel is one plane with its own lookup table.
+        int planeSize = Dataset.Height * Dataset.Width;
+        for (int c = 0; c < Dataset.Channels; c++)
         {
-            for (int i = 0; i < source.Length; i++)
-                target[i] = normalisedByPixel[source[i]];
-            return;
-        }
+            var table = normalisedByPixel.AsSpan(256 * c, 256);
+            var sourcePlane = source.Slice(c * planeSize, planeSize);
+            var targetPlane = target.Slice(c * planeSize, planeSize);
+            if (!flip)
+            {
+                for (int i = 0; i < sourcePlane.Length; i++)
+                    targetPlane[i] = table[sourcePlane[i]];
+                continue;
+            }
 
-        // Mirror every row of every channel: the layout is [C, H, W], rows are W long.
-        int width = Dataset.Width;
-        for (int rowStart = 0; rowStart < source.Length; rowStart += width)
-        {
-            for (int x = 0; x < width; x++)
-                target[rowStart + x] = normalisedByPixel[source[rowStart + width - 1 - x]];
+            // Mirror every row: rows are W long.
+            int width = Dataset.Width;
+            for (int rowStart = 0; rowStart < planeSize; rowStart += width)
+            {
+                for (int x = 0; x < width; x++)
+                    targetPlane[rowStart + x] = table[sourcePlane[rowStart + width - 1 - x]];
+            }
         }
     }
 }

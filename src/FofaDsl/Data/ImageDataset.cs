@@ -3,13 +3,16 @@ namespace FofaDsl.Data;
 /// <summary>
 /// An immutable in-memory image classification set: byte pixels laid out <c>[N, C, H, W]</c>,
 /// one byte label per image, the class names, and the normalisation constants that turn a pixel
-/// <c>p</c> into <c>(p / 255 - Mean) / Std</c> (one pair for the whole data set, all channels).
+/// <c>p</c> of channel <c>c</c> into <c>(p / 255 - ChannelMean[c]) / ChannelStd[c]</c>. A data set made
+/// with one scalar <c>mean</c>/<c>std</c> uses that pair for every channel.
 /// </summary>
 public sealed class ImageDataset
 {
     private readonly byte[] pixels;
     private readonly byte[] labels;
     private readonly string[] classNames;
+    private readonly float[] channelMean;
+    private readonly float[] channelStd;
 
     /// <summary>
     /// Creates a data set from copies of <paramref name="pixels"/> (<c>[N, C, H, W]</c>) and
@@ -19,7 +22,19 @@ public sealed class ImageDataset
     public ImageDataset(
         ReadOnlySpan<byte> pixels, ReadOnlySpan<byte> labels, int channels, int height, int width,
         IReadOnlyList<string> classNames, float mean, float std)
-        : this(pixels.ToArray(), labels.ToArray(), channels, height, width, classNames?.ToArray()!, mean, std)
+        : this(pixels, labels, channels, height, width, classNames, Repeat(mean, channels), Repeat(std, channels))
+    {
+    }
+
+    /// <summary>
+    /// Creates a data set like the scalar constructor, normalised per channel: <paramref name="channelMean"/>
+    /// and <paramref name="channelStd"/> hold one value per channel (e.g. the RGB statistics of CIFAR or ImageNet).
+    /// </summary>
+    /// <exception cref="ArgumentException">The sizes do not agree, a label names no class, there is not one mean and std per channel, or a std is not positive.</exception>
+    public ImageDataset(
+        ReadOnlySpan<byte> pixels, ReadOnlySpan<byte> labels, int channels, int height, int width,
+        IReadOnlyList<string> classNames, IReadOnlyList<float> channelMean, IReadOnlyList<float> channelStd)
+        : this(pixels.ToArray(), labels.ToArray(), channels, height, width, classNames?.ToArray()!, channelMean?.ToArray()!, channelStd?.ToArray()!)
     {
         for (int i = 0; i < this.labels.Length; i++)
         {
@@ -29,18 +44,32 @@ public sealed class ImageDataset
     }
 
     // Takes ownership of the arrays: callers never touch them again.
-    private ImageDataset(byte[] pixels, byte[] labels, int channels, int height, int width, string[] classNames, float mean, float std)
+    private ImageDataset(
+        byte[] pixels, byte[] labels, int channels, int height, int width, string[] classNames, float[] channelMean, float[] channelStd)
     {
         ArgumentNullException.ThrowIfNull(classNames);
+        ArgumentNullException.ThrowIfNull(channelMean);
+        ArgumentNullException.ThrowIfNull(channelStd);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         if (classNames.Length == 0)
             throw new ArgumentException("A data set needs at least one class name.", nameof(classNames));
-        if (!(std > 0) || !float.IsFinite(std))
-            throw new ArgumentOutOfRangeException(nameof(std), std, "The normalisation standard deviation must be positive.");
-        if (!float.IsFinite(mean))
-            throw new ArgumentOutOfRangeException(nameof(mean), mean, "The normalisation mean must be finite.");
+        if (channelMean.Length != channels || channelStd.Length != channels)
+        {
+            throw new ArgumentException(
+                $"{channels} channel(s) need as many means and stds, got {channelMean.Length} and {channelStd.Length}.", nameof(channelMean));
+        }
+        foreach (float std in channelStd)
+        {
+            if (!(std > 0) || !float.IsFinite(std))
+                throw new ArgumentOutOfRangeException(nameof(channelStd), std, "The normalisation standard deviation must be positive.");
+        }
+        foreach (float mean in channelMean)
+        {
+            if (!float.IsFinite(mean))
+                throw new ArgumentOutOfRangeException(nameof(channelMean), mean, "The normalisation mean must be finite.");
+        }
 
         long imageSize = (long)channels * height * width;
         if ((long)labels.Length * imageSize != pixels.Length)
@@ -56,14 +85,23 @@ public sealed class ImageDataset
         Channels = channels;
         Height = height;
         Width = width;
-        Mean = mean;
-        Std = std;
+        this.channelMean = channelMean;
+        this.channelStd = channelStd;
     }
 
     /// <summary>Wraps arrays without copying them; the caller hands them over and keeps no reference.</summary>
     internal static ImageDataset Wrap(
         byte[] pixels, byte[] labels, int channels, int height, int width, IReadOnlyList<string> classNames, float mean, float std) =>
-        new(pixels, labels, channels, height, width, classNames.ToArray(), mean, std);
+        new(pixels, labels, channels, height, width, classNames.ToArray(), Repeat(mean, channels), Repeat(std, channels));
+
+    /// <summary>Wraps arrays without copying them, normalised per channel; the caller checked the labels.</summary>
+    internal static ImageDataset Wrap(
+        byte[] pixels, byte[] labels, int channels, int height, int width, IReadOnlyList<string> classNames,
+        IReadOnlyList<float> channelMean, IReadOnlyList<float> channelStd) =>
+        new(pixels, labels, channels, height, width, classNames.ToArray(), channelMean.ToArray(), channelStd.ToArray());
+
+    // A negative channel count is reported by the constructor's own check, so it must not throw here.
+    private static float[] Repeat(float value, int channels) => Enumerable.Repeat(value, Math.Max(channels, 0)).ToArray();
 
     /// <summary>Number of images.</summary>
     public int Count => labels.Length;
@@ -86,11 +124,23 @@ public sealed class ImageDataset
     /// <summary>Readable class names, indexed by label.</summary>
     public IReadOnlyList<string> ClassNames => classNames;
 
-    /// <summary>Mean of the pixels scaled to [0, 1], subtracted when normalising.</summary>
-    public float Mean { get; }
+    /// <summary>
+    /// Mean of the pixels scaled to [0, 1], subtracted when normalising: the scalar given to the
+    /// constructor, or for per-channel statistics the average of <see cref="ChannelMean"/>.
+    /// </summary>
+    public float Mean => channelMean.Average();
 
-    /// <summary>Standard deviation of the pixels scaled to [0, 1], divided by when normalising.</summary>
-    public float Std { get; }
+    /// <summary>
+    /// Standard deviation of the pixels scaled to [0, 1], divided by when normalising: the scalar
+    /// given to the constructor, or for per-channel statistics the average of <see cref="ChannelStd"/>.
+    /// </summary>
+    public float Std => channelStd.Average();
+
+    /// <summary>Mean of each channel's pixels scaled to [0, 1], indexed by channel.</summary>
+    public IReadOnlyList<float> ChannelMean => channelMean;
+
+    /// <summary>Standard deviation of each channel's pixels scaled to [0, 1], indexed by channel.</summary>
+    public IReadOnlyList<float> ChannelStd => channelStd;
 
     /// <summary>All pixels, <c>[N, C, H, W]</c> in row-major order.</summary>
     public ReadOnlySpan<byte> Pixels => pixels;
@@ -137,7 +187,7 @@ public sealed class ImageDataset
             subsetLabels[j] = labels[index];
             j++;
         }
-        return new ImageDataset(subsetPixels, subsetLabels, Channels, Height, Width, classNames, Mean, Std);
+        return new ImageDataset(subsetPixels, subsetLabels, Channels, Height, Width, classNames, channelMean, channelStd);
     }
 
     /// <summary>A new data set of the first <paramref name="count"/> images (all of them when there are fewer).</summary>
