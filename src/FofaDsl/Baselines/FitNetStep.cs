@@ -48,6 +48,9 @@ public sealed class FitNetStep : ITrainingStep
     public IEnumerable<Parameter> TrainableParameters() => student.parameters().Concat(Hints.parameters());
 
     /// <inheritdoc />
+    public IReadOnlyList<nn.Module> StatefulModules => [student, Hints];
+
+    /// <inheritdoc />
     public void MoveTo(Device device)
     {
         teacher.to(device);

@@ -55,6 +55,9 @@ public sealed class OfaStep : ITrainingStep
     public IEnumerable<Parameter> TrainableParameters() => student.parameters().Concat(branches.SelectMany(b => b.parameters()));
 
     /// <inheritdoc />
+    public IReadOnlyList<nn.Module> StatefulModules => [student, .. branches];
+
+    /// <inheritdoc />
     public void MoveTo(Device device)
     {
         teacher.to(device);

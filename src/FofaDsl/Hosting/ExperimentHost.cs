@@ -85,6 +85,10 @@ public static class ExperimentHost
             {
                 "scratch" => new SupervisedStep(student, experiment.Weights.LabelSmoothing),
                 "kd" => new LogitDistillationStep(teacher, student, experiment.Weights),
+                "dkd" => Baselines.LogitBaselineStep.Dkd(teacher, student, experiment.Weights),
+                "dist" => Baselines.LogitBaselineStep.Dist(teacher, student, experiment.Weights),
+                "fitnet" => new Baselines.FitNetStep(teacher, student, experiment.Weights),
+                "ofa" => new Baselines.OfaStep(teacher, student, experiment.Weights),
                 _ => experiment.CreateFofaStep(teacher, student),
             };
             var loop = CreateLoop(experiment, experiment.Schedule, outputDirectory, method, device, output);

@@ -17,7 +17,8 @@ public sealed record RunOptions
           check                  build the distillation graph, run one FOFA step on a few images, print every
                                  stage shape and parameter count, then exit
         Options:
-          --methods LIST         comma-separated subset of scratch,kd,fofa (default: all three)
+          --methods LIST         comma-separated, in order, from scratch, kd, dkd, dist, fitnet, ofa, fofa
+                                 (default: scratch,kd,fofa); baselines use the benchmark's default settings
           --epochs N             student epochs            --teacher-epochs N   teacher epochs
           --batch-size N         mini-batch size           --lr X               peak learning rate
           --data DIR             folder with the dataset files (default: the embedded subset)
@@ -85,7 +86,7 @@ public sealed record RunOptions
     /// <summary>Whether <c>--help</c> was asked for.</summary>
     public bool Help { get; init; }
 
-    private static readonly string[] KnownMethods = ["scratch", "kd", "fofa"];
+    private static readonly string[] KnownMethods = ["scratch", "kd", "dkd", "dist", "fitnet", "ofa", "fofa"];
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> naming the bad argument and the valid choices.</summary>
     public static RunOptions Parse(IReadOnlyList<string> args)

@@ -40,6 +40,14 @@ public sealed class ExperimentHostTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_baseline_runs_through_the_generated_program()
+    {
+        Assert.Equal(0, await TinyExperiment.RunAsync(["compare", "--out", Path.Combine(output, "baselines"), "--methods", "dkd,dist,fitnet,ofa"]));
+        var rows = File.ReadAllLines(Directory.GetFiles(Path.Combine(output, "baselines"), "results-*.csv").Single());
+        Assert.Equal(["Supervised", "DKD", "DIST", "FitNet", "OFA"], rows[1..].Select(r => r.Split("\",\"")[1].Split('"')[0]));
+    }
+
+    [Fact]
     public async Task A_saved_teacher_is_reused_and_a_mismatched_one_is_refused()
     {
         var first = Path.Combine(output, "first");
@@ -74,7 +82,7 @@ public sealed class ExperimentHostTests : IDisposable
 
     [Theory]
     [InlineData("--epochs", "0")]
-    [InlineData("--methods", "fofa,dkd")]
+    [InlineData("--methods", "fofa,crd2")]
     [InlineData("--no-such-option")]
     [InlineData("train-everything")]
     public async Task Bad_arguments_exit_with_2(params string[] args)

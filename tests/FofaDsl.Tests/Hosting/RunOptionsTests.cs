@@ -42,7 +42,7 @@ public sealed class RunOptionsTests
     [Theory]
     [InlineData("Option --epochs needs a value.", "--epochs")]
     [InlineData("--epochs needs a positive integer, got 'x'.", "--epochs", "x")]
-    [InlineData("Unknown method(s) dkd in --methods. Valid: scratch, kd, fofa.", "--methods", "dkd")]
+    [InlineData("Unknown method(s) crd2 in --methods. Valid: scratch, kd, dkd, dist, fitnet, ofa, fofa.", "--methods", "crd2")]
     [InlineData("Unknown option '--fast'. Run with --help for the list.", "--fast")]
     [InlineData("Unknown command 'train'. Commands: compare, check.", "train")]
     public void Bad_arguments_say_what_is_wrong(string message, params string[] args)
