@@ -26,8 +26,4 @@ internal static class Defaults
     public const double Momentum = 0.9;
     public const int WarmupEpochs = 1;
 
-    /// <summary>Fashion-MNIST: 28x28, one channel, ten classes.</summary>
-    public const int FashionMnistSize = 28;
-    public const int FashionMnistChannels = 1;
-    public const int FashionMnistClasses = 10;
 }

@@ -92,14 +92,28 @@ internal sealed class ExperimentParser
 
     private DataSpec ParseData(AttributeReader? data)
     {
-        // Fashion-MNIST is the only dataset so far; the enum's other values cannot reach here.
-        var imageSize = Defaults.FashionMnistSize;
+        var dataset = DatasetCatalog.FashionMnist;
         string? path = null;
         var trainLimit = 0;
+        var classes = dataset.Classes;
+        var imageSize = dataset.ImageSize;
         if (data is not null)
         {
-            if (data.ConstructorInt(0) is { } kind && kind != 0)
-                Report(DiagnosticCatalog.UnknownEnumValue, data.LocationOfConstructorArgument(0), "DatasetKind", kind);
+            if (data.ConstructorInt(0) is { } kind)
+            {
+                if (DatasetCatalog.FromValue(kind) is { } known) dataset = known;
+                else Report(DiagnosticCatalog.UnknownEnumValue, data.LocationOfConstructorArgument(0), "DatasetKind", kind);
+            }
+            classes = dataset.Classes;
+            imageSize = dataset.ImageSize;
+            var declaredClasses = data.Int("Classes", 0);
+            if (dataset.Classes == 0 && declaredClasses <= 0)
+                Report(DiagnosticCatalog.ValueOutOfRange, data.LocationOf("Classes"), "Classes", declaredClasses, $"{dataset.Name} needs the class count of its folders, e.g. Classes = 100");
+            else if (dataset.Classes > 0 && data.Has("Classes") && declaredClasses != dataset.Classes)
+                Report(DiagnosticCatalog.ValueOutOfRange, data.LocationOf("Classes"), "Classes", declaredClasses, $"{dataset.Name} has {dataset.Classes} classes");
+            else if (dataset.Classes == 0) classes = declaredClasses;
+            if (dataset.NeedsPath && data.String("Path", null) is null)
+                Report(DiagnosticCatalog.ValueOutOfRange, data.Location, "Path", "null", $"{dataset.Name} is not embedded: give its folder with Path = \"...\" (or pass --data at run time)");
             var declaredSize = data.Int("ImageSize", 0);
             if (declaredSize < 0 || declaredSize > 4096)
                 Report(DiagnosticCatalog.ValueOutOfRange, data.LocationOf("ImageSize"), "ImageSize", declaredSize, "use 0 for the dataset's own size, or a side length from 1 to 4096");
@@ -108,7 +122,7 @@ internal sealed class ExperimentParser
             trainLimit = data.Int("TrainLimit", 0);
             if (trainLimit < 0) Report(DiagnosticCatalog.ValueOutOfRange, data.LocationOf("TrainLimit"), "TrainLimit", trainLimit, "use 0 for all images or a positive count");
         }
-        return new DataSpec("FashionMnist", path, imageSize, trainLimit, Defaults.FashionMnistChannels, Defaults.FashionMnistClasses);
+        return new DataSpec(dataset.Name, path, imageSize, trainLimit, dataset.Channels, classes);
     }
 
     private ModelSpec? ParseModel(string role, AttributeReader model, DataSpec data)

@@ -1,4 +1,9 @@
 namespace FofaDsl.Hosting;
 
 /// <summary>Resolved data declaration (see <see cref="DataAttribute"/>).</summary>
-public sealed record DataSettings(DatasetKind Dataset, string? Path, int ImageSize, int TrainLimit);
+/// <param name="Dataset">Which dataset.</param>
+/// <param name="Path">Its folder, or null for the embedded Fashion-MNIST subset.</param>
+/// <param name="ImageSize">Side of the images the models see.</param>
+/// <param name="TrainLimit">At most this many training images, class-balanced (0: all).</param>
+/// <param name="Classes">Declared class count (checked against an image folder's classes).</param>
+public sealed record DataSettings(DatasetKind Dataset, string? Path, int ImageSize, int TrainLimit, int Classes = 0);
