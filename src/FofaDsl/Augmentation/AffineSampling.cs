@@ -16,13 +16,21 @@ internal static class AffineSampling
     /// <paramref name="outputHeight"/> x <paramref name="outputWidth"/> output. Neighbours beyond the
     /// border repeat the border pixel. With a <paramref name="fill"/> colour, an output pixel whose
     /// sample point falls outside the image takes that colour, as PIL's affine transform does.
+    /// With <paramref name="bounds"/> (<c>N * 4</c> numbers: x min, x max, y min, y max per image,
+    /// normalised) the sample points are clamped into that rectangle, so a crop never reads the
+    /// pixels around it.
     /// </summary>
-    public static Tensor Sample(Tensor images, float[] theta, long outputHeight, long outputWidth, IReadOnlyList<float>? fill)
+    public static Tensor Sample(Tensor images, float[] theta, long outputHeight, long outputWidth, IReadOnlyList<float>? fill, float[]? bounds = null)
     {
         using var scope = NewDisposeScope();
         long n = images.shape[0], channels = images.shape[1];
         var matrices = tensor(theta, [n, 2, 3]).to(images.dtype, images.device);
         var grid = affine_grid(matrices, [n, channels, outputHeight, outputWidth], align_corners: false);
+        if (bounds is not null)
+        {
+            var limits = tensor(bounds, [n, 1, 1, 2, 2]).to(images.dtype, images.device);
+            grid = grid.maximum(limits.select(4, 0)).minimum(limits.select(4, 1));
+        }
         var sampled = grid_sample(images, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false);
         if (fill is null)
             return sampled.MoveToOuterDisposeScope();

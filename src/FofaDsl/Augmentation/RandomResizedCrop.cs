@@ -74,7 +74,8 @@ public sealed class RandomResizedCrop
 
     /// <summary>
     /// Resizes box <c>i</c> of image <c>i</c> to <paramref name="outputHeight"/> x <paramref name="outputWidth"/>
-    /// bilinearly, with the half-pixel convention of <c>interpolate(align_corners: false)</c>.
+    /// bilinearly, with the half-pixel convention of <c>interpolate(align_corners: false)</c>; as when
+    /// the box is cut out first, sample points beyond the box's outer pixel centres read its border.
     /// </summary>
     public static Tensor CropAndResize(Tensor images, IReadOnlyList<CropBox> boxes, int outputHeight, int outputWidth)
     {
@@ -91,7 +92,14 @@ public sealed class RandomResizedCrop
             (float)(b.Width / width), 0f, (float)((2.0 * b.Left + b.Width) / width - 1.0),
             0f, (float)(b.Height / height), (float)((2.0 * b.Top + b.Height) / height - 1.0),
         }).ToArray();
-        return AffineSampling.Sample(images, theta, outputHeight, outputWidth, fill: null);
+
+        // Pixel centre c is at normalised (2c + 1) / side - 1: clamp to the box's first and last centres.
+        var bounds = boxes.SelectMany(b => new[]
+        {
+            (float)((2.0 * b.Left + 1) / width - 1.0), (float)((2.0 * (b.Left + b.Width - 1) + 1) / width - 1.0),
+            (float)((2.0 * b.Top + 1) / height - 1.0), (float)((2.0 * (b.Top + b.Height - 1) + 1) / height - 1.0),
+        }).ToArray();
+        return AffineSampling.Sample(images, theta, outputHeight, outputWidth, fill: null, bounds);
     }
 
     private CropBox CentreFallback(int height, int width)
