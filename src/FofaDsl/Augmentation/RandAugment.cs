@@ -87,7 +87,8 @@ public sealed class RandAugment
                 var arguments = group.Select(i => plan[i][round].Argument).ToArray();
                 var index = tensor(indices, device: images.device);
                 var transformed = RandAugmentOps.Apply(group.Key, images.index_select(0, index), arguments, fill);
-                images = images.index_copy(0, index, transformed);
+                // In place: only the group's rows are written, not a copy of the whole batch per group.
+                images.index_copy_(0, index, transformed);
             }
         }
         return images.MoveToOuterDisposeScope();

@@ -61,6 +61,7 @@ public sealed class AugmentationRecipeTests
         using var normalised = ChannelNormalisation.Cifar100.Normalise(unit);
         using var back = ChannelNormalisation.Cifar100.Denormalise(normalised);
         Assert.True(back.allclose(unit, 1e-5, 1e-5));
-        Assert.Equal(0.5071f * 0 + (float)Math.Round(255 * 0.5071) / 255f, ChannelNormalisation.Cifar100.FillColour[0], 6);
+        // timm img_mean: round(255 * 0.5071) = 129, as a [0, 1] fill colour.
+        Assert.Equal(129f / 255f, ChannelNormalisation.Cifar100.FillColour[0], 6);
     }
 }
