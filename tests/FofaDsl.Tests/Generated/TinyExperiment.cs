@@ -46,3 +46,12 @@ public partial class TinyConvNeXtToMobileNet;
 [Schedule(Epochs = 1, TeacherEpochs = 1, BatchSize = 4, WarmupEpochs = 0)]
 [Data(DatasetKind.FashionMnist, ImageSize = 32, TrainLimit = 8)]
 public partial class TinyResMlpToVit;
+
+/// <summary>CIFAR-10 from a folder given at run time (--data), RGB at 32 pixels.</summary>
+[Experiment(Seed = 6)]
+[Teacher(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 4)]
+[Student(Architecture.DeiTTiny, PatchSize = 8, EmbedDim = 16, Depth = 4, Heads = 2)]
+[Fofa(Queries = 16, TokenWidth = 16, Heads = 2)]
+[Schedule(Epochs = 1, TeacherEpochs = 1, BatchSize = 3, WarmupEpochs = 0)]
+[Data(DatasetKind.Cifar10, Path = "cifar-10-batches-bin")]
+public partial class TinyCifarExperiment;

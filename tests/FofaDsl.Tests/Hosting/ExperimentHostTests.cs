@@ -40,6 +40,18 @@ public sealed class ExperimentHostTests : IDisposable
     }
 
     [Fact]
+    public async Task A_CIFAR_10_experiment_reads_its_binary_files_from_the_data_folder()
+    {
+        var data = Path.Combine(output, "cifar");
+        Directory.CreateDirectory(data);
+        FofaDsl.Tests.Data.CifarTestFiles.WriteCifar10(data);
+        Assert.Equal(3, TinyCifarExperiment.Spec.InputChannels);
+        Assert.Equal(0, await TinyCifarExperiment.RunAsync(["compare", "--out", Path.Combine(output, "cifar-run"), "--data", data, "--methods", "fofa"]));
+        // Without the files, the run fails with an error instead of a crash.
+        Assert.Equal(1, await TinyCifarExperiment.RunAsync(["compare", "--out", Path.Combine(output, "cifar-missing"), "--data", Path.Combine(output, "nothing-here")]));
+    }
+
+    [Fact]
     public async Task Every_baseline_runs_through_the_generated_program()
     {
         Assert.Equal(0, await TinyExperiment.RunAsync(["compare", "--out", Path.Combine(output, "baselines"), "--methods", "dkd,dist,fitnet,ofa"]));
