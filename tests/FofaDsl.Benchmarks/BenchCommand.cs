@@ -75,7 +75,7 @@ internal static class BenchCommand
         {
             ("teacher, supervised", () => new SupervisedStep(Quickstart.CreateTeacher(), weights.LabelSmoothing, "Supervised")),
             ("student, scratch", () => new SupervisedStep(Quickstart.CreateStudent(), weights.LabelSmoothing)),
-            ("student, logit KD", () => new LogitDistillationStep(Quickstart.CreateTeacher(), Quickstart.CreateStudent(), weights)),
+            ("student, logit KD", () => FofaDsl.Baselines.LogitBaselineStep.Kd(Quickstart.CreateTeacher(), Quickstart.CreateStudent(), weights)),
             ("student, FOFA", () => Quickstart.Definition.CreateFofaStep(Quickstart.CreateTeacher(), Quickstart.CreateStudent())),
         };
         foreach (var (name, create) in steps)

@@ -67,15 +67,7 @@ public sealed class ResMlp : StagedBackbone
     public override Tensor ForwardStem(Tensor images) => stem.call(images);
 
     /// <inheritdoc />
-    public override Tensor ForwardStage(int stage, Tensor input)
-    {
-        if (stage is < 1 or > 4) throw new ArgumentOutOfRangeException(nameof(stage), stage, "Stages are numbered 1..4.");
-        using var scope = NewDisposeScope();
-        var first = stage == 1 ? 0 : stageEnds[stage - 2] + 1;
-        var x = input;
-        for (var i = first; i <= stageEnds[stage - 1]; i++) x = blocks[i].call(x);
-        return x.MoveToOuterDisposeScope();
-    }
+    public override Tensor ForwardStage(int stage, Tensor input) => BlockStages.Run(blocks, stageEnds, stage, input);
 
     /// <summary>Final norm, mean over the tokens, then <c>head</c>.</summary>
     public override Tensor ForwardHead(Tensor lastStage)

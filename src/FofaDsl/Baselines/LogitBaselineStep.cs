@@ -8,7 +8,7 @@ using Parameter = TorchSharp.Modules.Parameter;
 namespace FofaDsl.Baselines;
 
 /// <summary>
-/// A baseline that distils through the logits only (DKD, DIST): <c>w_ce * CE + loss(z_s, z_t, y)</c>,
+/// A method that distils through the logits only (KD, DKD, DIST): <c>w_ce * CE + loss(z_s, z_t, y)</c>,
 /// with a frozen teacher evaluated under no-grad.
 /// </summary>
 public sealed class LogitBaselineStep : ITrainingStep
@@ -31,6 +31,10 @@ public sealed class LogitBaselineStep : ITrainingStep
         MethodName = methodName;
         Freezing.Freeze(teacher);
     }
+
+    /// <summary>Classic logit KD (Hinton et al.): <c>w_kl * T^2 * KL(p_t || p_s)</c>.</summary>
+    public static LogitBaselineStep Kd(StagedBackbone teacher, StagedBackbone student, FofaLossWeights weights) =>
+        new(teacher, student, weights, "Logit KD", "kd", (s, t, _) => Losses.LogitDistillationLoss.Compute(s, t, weights.Temperature) * weights.LogitKd);
 
     /// <summary>DKD with the benchmark's defaults (alpha 1, beta 2) at the experiment's temperature.</summary>
     public static LogitBaselineStep Dkd(StagedBackbone teacher, StagedBackbone student, FofaLossWeights weights, double alpha = 1, double beta = 2) =>

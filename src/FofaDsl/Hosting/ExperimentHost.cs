@@ -84,7 +84,7 @@ public static class ExperimentHost
             ITrainingStep step = method switch
             {
                 "scratch" => new SupervisedStep(student, experiment.Weights.LabelSmoothing),
-                "kd" => new LogitDistillationStep(teacher, student, experiment.Weights),
+                "kd" => Baselines.LogitBaselineStep.Kd(teacher, student, experiment.Weights),
                 "dkd" => Baselines.LogitBaselineStep.Dkd(teacher, student, experiment.Weights),
                 "dist" => Baselines.LogitBaselineStep.Dist(teacher, student, experiment.Weights),
                 "fitnet" => new Baselines.FitNetStep(teacher, student, experiment.Weights),
