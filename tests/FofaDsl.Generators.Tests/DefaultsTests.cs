@@ -40,6 +40,11 @@ public sealed class DefaultsTests
         Assert.Equal(Defaults.WeightDecay, schedule.WeightDecay);
         Assert.Equal(Defaults.Momentum, schedule.Momentum);
         Assert.Equal(Defaults.WarmupEpochs, schedule.WarmupEpochs);
+        Assert.Equal(Defaults.DecayEveryEpochs, schedule.DecayEveryEpochs);
+        Assert.Equal(Defaults.DecayFactor, schedule.DecayFactor);
+        Assert.Equal(LearningRateDecay.Cosine, schedule.Decay);
+        Assert.Equal(0, schedule.GradientClip);
+        Assert.Equal(0, schedule.EmaDecay);
     }
 
     [Fact]

@@ -50,6 +50,9 @@ public sealed class DiagnosticTests
         { "FOFA008", "[Data(DatasetKind.FashionMnist)]", "[Data(DatasetKind.ImageFolder, Path = \"/data/imagenet-100\")]", "Data(DatasetKind.ImageFolder, Path = \"/data/imagenet-100\")" },
         { "FOFA008", "[Data(DatasetKind.FashionMnist)]", "[Data(DatasetKind.Cifar100)]", "Data(DatasetKind.Cifar100)" },
         { "FOFA008", "[Data(DatasetKind.FashionMnist)]", "[Data(DatasetKind.Cifar10, Path = \"/d\", Classes = 100)]", "Classes = 100" },
+        { "FOFA008", "WarmupEpochs = 1", "WarmupEpochs = 1, EmaDecay = 1.5", "EmaDecay = 1.5" },
+        { "FOFA008", "WarmupEpochs = 1", "WarmupEpochs = 1, GradientClip = -5", "GradientClip = -5" },
+        { "FOFA008", "WarmupEpochs = 1", "WarmupEpochs = 1, Decay = LearningRateDecay.Step, DecayFactor = 2", "DecayFactor = 2" },
         { "FOFA011", "public partial class Quickstart;", "public partial class Outer { [Experiment] [Teacher(Architecture.ResNet18)] [Student(Architecture.ResNet18)] public partial class Quickstart; }", "Quickstart" },
         { "FOFA012", "Architecture.ResNet18, Stem", "(Architecture)42, Stem", "(Architecture)42" },
         { "FOFA013", "Queries = 64", "Queries = 196", "Queries = 196" },
@@ -87,6 +90,7 @@ public sealed class DiagnosticTests
         { "Temperature = 1", "Temperature = 0.5" },
         { "LogitKd = 1", "LogitKd = 0" },
         { "WarmupEpochs = 1", "WarmupEpochs = 3" },
+        { "WarmupEpochs = 1", "WarmupEpochs = 1, EmaDecay = 0.9998, GradientClip = 5, Decay = LearningRateDecay.Step, DecayEveryEpochs = 2" },
         { "[Data(DatasetKind.FashionMnist)]", "[Data(DatasetKind.FashionMnist, ImageSize = 32)]" },
     };
 

@@ -168,7 +168,14 @@ internal static class ExperimentEmitter
         w.Line($"    MinLearningRate: {Double(schedule.MinLearningRate)},");
         w.Line($"    WeightDecay: {Double(schedule.WeightDecay)},");
         w.Line($"    Momentum: {Double(schedule.Momentum)},");
-        w.Line($"    WarmupEpochs: {Int(schedule.WarmupEpochs)});");
+        w.Line($"    WarmupEpochs: {Int(schedule.WarmupEpochs)})");
+        w.Line("{");
+        w.Line($"    Decay = global::FofaDsl.LearningRateDecay.{schedule.Decay},");
+        w.Line($"    DecayEveryEpochs = {Int(schedule.DecayEveryEpochs)},");
+        w.Line($"    DecayFactor = {Double(schedule.DecayFactor)},");
+        w.Line($"    GradientClip = {Double(schedule.GradientClip)},");
+        w.Line($"    EmaDecay = {Double(schedule.EmaDecay)},");
+        w.Line("};");
         w.Line();
 
         w.Line("/// <summary>Everything the host needs to run this experiment.</summary>");

@@ -10,4 +10,9 @@ internal sealed record ScheduleSpec(
     double MinLearningRate,
     double WeightDecay,
     double Momentum,
-    int WarmupEpochs);
+    int WarmupEpochs,
+    string Decay,
+    int DecayEveryEpochs,
+    double DecayFactor,
+    double GradientClip,
+    double EmaDecay);

@@ -25,5 +25,7 @@ internal static class Defaults
     public const double WeightDecay = 0.05;
     public const double Momentum = 0.9;
     public const int WarmupEpochs = 1;
+    public const int DecayEveryEpochs = 30;
+    public const double DecayFactor = 0.1;
 
 }

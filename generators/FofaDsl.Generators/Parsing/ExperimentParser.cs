@@ -377,7 +377,18 @@ internal sealed class ExperimentParser
             Real("MinLearningRate", Defaults.MinLearningRate, true, "the final learning rate must be a non-negative number"),
             Real("WeightDecay", Defaults.WeightDecay, true, "weight decay must be a non-negative number"),
             Real("Momentum", Defaults.Momentum, true, "momentum lies in [0, 1)"),
-            Int("WarmupEpochs", Defaults.WarmupEpochs, 0, "warm-up epochs are non-negative"));
+            Int("WarmupEpochs", Defaults.WarmupEpochs, 0, "warm-up epochs are non-negative"),
+            schedule?.Int("Decay", 0) == 1 ? "Step" : "Cosine",
+            Int("DecayEveryEpochs", Defaults.DecayEveryEpochs, 1, "decay at least every epoch"),
+            Real("DecayFactor", Defaults.DecayFactor, false, "the decay factor lies in (0, 1]"),
+            Real("GradientClip", 0, true, "use 0 (off) or a positive norm"),
+            Real("EmaDecay", 0, true, "use 0 (off) or a decay in (0, 1)"));
+        if (spec.DecayFactor > 1)
+            Report(DiagnosticCatalog.ValueOutOfRange, schedule?.LocationOf("DecayFactor"), "DecayFactor", spec.DecayFactor.ToString(CultureInfo.InvariantCulture), "the decay factor lies in (0, 1]");
+        if (spec.EmaDecay >= 1)
+            Report(DiagnosticCatalog.ValueOutOfRange, schedule?.LocationOf("EmaDecay"), "EmaDecay", spec.EmaDecay.ToString(CultureInfo.InvariantCulture), "use 0 (off) or a decay in (0, 1)");
+        var decayValue = schedule?.Int("Decay", 0) ?? 0;
+        if (decayValue is not (0 or 1)) Report(DiagnosticCatalog.UnknownEnumValue, schedule?.LocationOf("Decay"), "LearningRateDecay", decayValue);
         if (spec.MinLearningRate > spec.LearningRate)
             Report(DiagnosticCatalog.ValueOutOfRange, schedule?.LocationOf("MinLearningRate"), "MinLearningRate", spec.MinLearningRate.ToString(CultureInfo.InvariantCulture), $"it must not exceed LearningRate = {spec.LearningRate.ToString(CultureInfo.InvariantCulture)}");
         if (spec.Momentum >= 1)

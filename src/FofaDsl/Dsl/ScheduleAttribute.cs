@@ -33,4 +33,19 @@ public sealed class ScheduleAttribute : Attribute
 
     /// <summary>Warm-up epochs, in which the learning rate rises linearly from near zero. Default 1.</summary>
     public int WarmupEpochs { get; set; } = 1;
+
+    /// <summary>Decay after warm-up: <see cref="LearningRateDecay.Cosine"/> (default) or <see cref="LearningRateDecay.Step"/>.</summary>
+    public LearningRateDecay Decay { get; set; } = LearningRateDecay.Cosine;
+
+    /// <summary>Step decay: epochs between decays. Default 30.</summary>
+    public int DecayEveryEpochs { get; set; } = 30;
+
+    /// <summary>Step decay: factor at each decay, in (0, 1]. Default 0.1.</summary>
+    public double DecayFactor { get; set; } = 0.1;
+
+    /// <summary>Clip the global gradient norm to this value; 0 (default) turns clipping off.</summary>
+    public double GradientClip { get; set; }
+
+    /// <summary>Decay of the student's model EMA, which is then evaluated and kept; 0 (default) turns it off. The paper's CNN recipe uses 0.9998.</summary>
+    public double EmaDecay { get; set; }
 }

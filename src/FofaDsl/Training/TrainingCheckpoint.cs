@@ -19,7 +19,7 @@ public static class TrainingCheckpoint
     private const int FormatVersion = 1;
 
     /// <summary>Writes a checkpoint of <paramref name="step"/> and <paramref name="optimizer"/> at <paramref name="state"/>.</summary>
-    public static void Save(string path, CheckpointState state, ITrainingStep step, optim.Optimizer optimizer)
+    public static void Save(string path, CheckpointState state, ITrainingStep step, optim.Optimizer optimizer, ModelEma? ema = null)
     {
         using var payload = new MemoryStream();
         using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
@@ -35,6 +35,8 @@ public static class TrainingCheckpoint
             foreach (var module in step.StatefulModules) module.save(writer);
             OptimizerState(optimizer).save_state_dict(writer);
             step.SaveState(writer);
+            writer.Write(ema is not null);
+            ema?.Save(writer);
         }
 
         var body = payload.ToArray();
@@ -59,7 +61,7 @@ public static class TrainingCheckpoint
     /// <paramref name="path"/> and returns the run's position. Throws <see cref="InvalidDataException"/>
     /// naming the file for a truncated, corrupt or foreign checkpoint, before changing anything.
     /// </summary>
-    public static CheckpointState Load(string path, string expectedFingerprint, ITrainingStep step, optim.Optimizer optimizer)
+    public static CheckpointState Load(string path, string expectedFingerprint, ITrainingStep step, optim.Optimizer optimizer, ModelEma? ema = null)
     {
         var body = ReadVerifiedBody(path);
         using var reader = new BinaryReader(new MemoryStream(body), Encoding.UTF8);
@@ -75,6 +77,10 @@ public static class TrainingCheckpoint
         foreach (var module in step.StatefulModules) module.load(reader, strict: true);
         OptimizerState(optimizer).load_state_dict(reader);
         step.LoadState(reader);
+        var hasEma = reader.ReadBoolean();
+        if (hasEma != (ema is not null))
+            throw new InvalidDataException($"Checkpoint '{path}' was written {(hasEma ? "with" : "without")} a model EMA; this run has {(ema is null ? "none" : "one")}. Match [Schedule(EmaDecay = ...)] to the run that wrote it.");
+        if (hasEma) ema!.Load(reader);
         using (var state_ = tensor(rng, ScalarType.Byte)) set_rng_state(state_);
         return state;
     }

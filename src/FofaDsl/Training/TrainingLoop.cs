@@ -53,13 +53,14 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
 
         var target = device ?? CPU;
         step.MoveTo(target);
-        using var optimizer = CreateOptimizer(step.TrainableParameters().ToList());
-        var lr = new LearningRateSchedule(schedule.LearningRate, schedule.MinLearningRate,
-            (long)schedule.WarmupEpochs * loader.BatchesPerEpoch, (long)schedule.Epochs * loader.BatchesPerEpoch);
+        var parameters = step.TrainableParameters().ToList();
+        using var optimizer = CreateOptimizer(parameters);
+        var lr = LearningRateSchedule.For(schedule, loader.BatchesPerEpoch);
+        using var ema = schedule.EmaDecay > 0 ? new ModelEma(step.Student, schedule.EmaDecay) : null;
 
         var state = resumeFrom is null
             ? new CheckpointState(Fingerprint, 0, 0, 0, 0, [], new Dictionary<string, double>())
-            : TrainingCheckpoint.Load(resumeFrom, Fingerprint, step, optimizer);
+            : TrainingCheckpoint.Load(resumeFrom, Fingerprint, step, optimizer, ema);
         if (resumeFrom is not null)
             log?.Invoke($"[{step.MethodName}] resumed from {resumeFrom} at epoch {state.CompletedEpochs + 1}, step {state.GlobalStep}");
 
@@ -99,35 +100,40 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
                     sums[term.Name] = sums.GetValueOrDefault(term.Name) + value;
                 }
                 output.Total.backward();
+                if (schedule.GradientClip > 0) nn.utils.clip_grad_norm_(parameters, schedule.GradientClip);
                 optimizer.step();
+                ema?.Update();
                 OnStep?.Invoke(globalStep, values);
                 globalStep++;
 
                 var stop = globalStep == StopAfterSteps;
                 if (stop || (CheckpointEverySteps > 0 && globalStep % CheckpointEverySteps == 0))
-                    SaveLast(new CheckpointState(Fingerprint, epoch, batch, globalStep, best, history, sums), step, optimizer);
+                    SaveLast(new CheckpointState(Fingerprint, epoch, batch, globalStep, best, history, sums), step, optimizer, ema);
                 if (stop)
                     return new TrainingResult(step.MethodName, history.Count > 0 ? history[^1].TestTop1 : 0, earlier + clock.Elapsed, history, Completed: false);
             }
 
-            var top1 = Evaluator.Top1(step.Student, test, schedule.BatchSize, imageSize, target);
+            double top1;
+            using (ema?.SwapIn()) top1 = Evaluator.Top1(step.Student, test, schedule.BatchSize, imageSize, target);
             var means = sums.ToDictionary(kv => kv.Key, kv => kv.Value / Math.Max(1, batch));
             history.Add(new EpochReport(epoch + 1, means, top1, earlier + clock.Elapsed));
             var improved = top1 > best || history.Count == 1;
             best = Math.Max(best, top1);
             var epochEnd = new CheckpointState(Fingerprint, epoch + 1, 0, globalStep, best, history, new Dictionary<string, double>());
-            SaveLast(epochEnd, step, optimizer);
+            SaveLast(epochEnd, step, optimizer, ema);
             if (improved && LastCheckpoint is not null) File.Copy(LastCheckpoint, BestCheckpoint!, overwrite: true);
             log?.Invoke(string.Create(CultureInfo.InvariantCulture,
                 $"[{step.MethodName}] epoch {epoch + 1}/{schedule.Epochs}  {string.Join("  ", means.Select(kv => $"{kv.Key} {kv.Value:F4}"))}  top-1 {top1:P2}  {(earlier + clock.Elapsed).TotalSeconds:F0}s"));
         }
 
+        // With EMA the average is what was evaluated, so it is what the run keeps.
+        ema?.CopyToModel();
         return new TrainingResult(step.MethodName, history.Count > 0 ? history[^1].TestTop1 : 0, earlier + clock.Elapsed, history);
     }
 
-    private void SaveLast(CheckpointState state, ITrainingStep step, optim.Optimizer optimizer)
+    private void SaveLast(CheckpointState state, ITrainingStep step, optim.Optimizer optimizer, ModelEma? ema)
     {
-        if (LastCheckpoint is not null) TrainingCheckpoint.Save(LastCheckpoint, state, step, optimizer);
+        if (LastCheckpoint is not null) TrainingCheckpoint.Save(LastCheckpoint, state, step, optimizer, ema);
     }
 
     private optim.Optimizer CreateOptimizer(IEnumerable<TorchSharp.Modules.Parameter> parameters) => schedule.Optimizer switch

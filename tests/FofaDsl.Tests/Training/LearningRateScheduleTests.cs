@@ -25,3 +25,16 @@ public sealed class LearningRateScheduleTests
         Assert.Equal(0.0, schedule.At(2), 12);
     }
 }
+
+public sealed class StepDecayScheduleTests
+{
+    [Fact]
+    public void Step_decay_multiplies_by_the_factor_every_period_after_warm_up()
+    {
+        var schedule = LearningRateSchedule.For(new TrainingSchedule(6, 8, OptimizerKind.Sgd, 0.1, 0, 0, 0.9, 1) { Decay = LearningRateDecay.Step, DecayEveryEpochs = 2, DecayFactor = 0.1 }, stepsPerEpoch: 10);
+        Assert.Equal(0.01, schedule.At(0), 12);   // warm-up: 1/10 of the peak
+        Assert.Equal(0.1, schedule.At(19), 12);   // epoch 2 (0-based 1): still the peak
+        Assert.Equal(0.01, schedule.At(20), 12);  // epoch 3: one decay
+        Assert.Equal(0.001, schedule.At(45), 12); // epoch 5: two decays
+    }
+}
