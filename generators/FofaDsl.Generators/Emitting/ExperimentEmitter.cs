@@ -192,7 +192,7 @@ internal static class ExperimentEmitter
         w.Line("    Weights = CreateLossWeights(),");
         w.Line("    Schedule = CreateSchedule(),");
         w.Line($"    TeacherEpochs = Spec.TeacherEpochs,");
-        w.Line($"    Data = new global::FofaDsl.Hosting.DataSettings(global::FofaDsl.DatasetKind.{spec.Data.Dataset}, {String(spec.Data.Path)}, Spec.ImageSize, {Int(spec.Data.TrainLimit)}, Spec.Classes),");
+        w.Line($"    Data = new global::FofaDsl.Hosting.DataSettings(global::FofaDsl.DatasetKind.{spec.Data.Dataset}, {String(spec.Data.Path)}, Spec.ImageSize, {Int(spec.Data.TrainLimit)}, Spec.Classes, global::FofaDsl.AugmentationKind.{spec.Data.Augmentation}),");
         w.Line($"    TeacherWeights = {String(spec.Teacher.Weights)},");
         w.Line($"    StudentWeights = {String(spec.Student.Weights)},");
         w.Line("};");

@@ -122,7 +122,15 @@ internal sealed class ExperimentParser
             trainLimit = data.Int("TrainLimit", 0);
             if (trainLimit < 0) Report(DiagnosticCatalog.ValueOutOfRange, data.LocationOf("TrainLimit"), "TrainLimit", trainLimit, "use 0 for all images or a positive count");
         }
-        return new DataSpec(dataset.Name, path, imageSize, trainLimit, dataset.Channels, classes);
+        var augmentation = "Flip";
+        if (data?.Has("Augmentation") == true)
+        {
+            var value = data.Int("Augmentation", 0);
+            string[] names = { "Flip", "None", "CnnRecipe", "VitRecipe" };
+            if (value >= 0 && value < names.Length) augmentation = names[value];
+            else Report(DiagnosticCatalog.UnknownEnumValue, data.LocationOf("Augmentation"), "AugmentationKind", value);
+        }
+        return new DataSpec(dataset.Name, path, imageSize, trainLimit, dataset.Channels, classes, augmentation);
     }
 
     private ModelSpec? ParseModel(string role, AttributeReader model, DataSpec data)

@@ -71,7 +71,7 @@ public sealed class FitNetStep : ITrainingStep
         Tensor[] teacherStages;
         using (no_grad()) (_, teacherStages) = teacher.ForwardWithStages(images);
         var (logits, studentStages) = student.ForwardWithStages(images);
-        var ce = nn.functional.cross_entropy(logits, labels, label_smoothing: weights.LabelSmoothing) * weights.CrossEntropy;
+        var ce = Targets.CrossEntropy(logits, labels, weights.LabelSmoothing) * weights.CrossEntropy;
         var hint = Hints.Loss(studentStages, teacherStages) * options.Weight;
         return new StepOutput(ce + hint, [new LossTerm("ce", ce), new LossTerm("fitnet", hint)], logits);
     }

@@ -72,8 +72,8 @@ public sealed class LogitBaselineStep : ITrainingStep
         Tensor teacherLogits;
         using (no_grad()) teacherLogits = teacher.call(images);
         var logits = student.call(images);
-        var ce = nn.functional.cross_entropy(logits, labels, label_smoothing: weights.LabelSmoothing) * weights.CrossEntropy;
-        var distillation = loss(logits, teacherLogits, labels);
+        var ce = Targets.CrossEntropy(logits, labels, weights.LabelSmoothing) * weights.CrossEntropy;
+        var distillation = loss(logits, teacherLogits, Targets.HardLabels(labels));
         return new StepOutput(ce + distillation, [new LossTerm("ce", ce), new LossTerm(termName, distillation)], logits);
     }
 }

@@ -78,7 +78,8 @@ public sealed class OfaStep : ITrainingStep
         Tensor teacherLogits;
         using (no_grad()) teacherLogits = teacher.call(images);
         var (logits, stages) = student.ForwardWithStages(images);
-        var ce = nn.functional.cross_entropy(logits, labels, label_smoothing: weights.LabelSmoothing) * weights.CrossEntropy;
+        var ce = Targets.CrossEntropy(logits, labels, weights.LabelSmoothing) * weights.CrossEntropy;
+        labels = Targets.HardLabels(labels);
         var stageLosses = options.ResolvedStages
             .Select((stage, i) => Ofa(branches[i].call(stages[stage - 1]), teacherLogits, labels))
             .Aggregate((a, b) => a + b) * options.Weight;

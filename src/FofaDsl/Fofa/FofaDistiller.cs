@@ -182,7 +182,7 @@ public sealed class FofaDistiller : nn.Module
             }
         }
 
-        var crossEntropy = nn.functional.cross_entropy(studentLogits, labels, label_smoothing: Weights.LabelSmoothing);
+        var crossEntropy = Training.Targets.CrossEntropy(studentLogits, labels, Weights.LabelSmoothing);
         var logitKd = LogitDistillationLoss.Compute(studentLogits, plainLogits, Weights.Temperature);
         var total = crossEntropy * Weights.CrossEntropy
             + logitKd * Weights.LogitKd

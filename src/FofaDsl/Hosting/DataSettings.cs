@@ -6,4 +6,5 @@ namespace FofaDsl.Hosting;
 /// <param name="ImageSize">Side of the images the models see.</param>
 /// <param name="TrainLimit">At most this many training images, class-balanced (0: all).</param>
 /// <param name="Classes">Declared class count (checked against an image folder's classes).</param>
-public sealed record DataSettings(DatasetKind Dataset, string? Path, int ImageSize, int TrainLimit, int Classes = 0);
+/// <param name="Augmentation">Training augmentation.</param>
+public sealed record DataSettings(DatasetKind Dataset, string? Path, int ImageSize, int TrainLimit, int Classes = 0, AugmentationKind Augmentation = AugmentationKind.Flip);

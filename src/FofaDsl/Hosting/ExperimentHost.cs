@@ -106,6 +106,7 @@ public static class ExperimentHost
         new(schedule, experiment.Seed, experiment.Data.ImageSize, output.WriteLine, device)
         {
             CheckpointDirectory = Path.Combine(outputDirectory, "checkpoints", method),
+            Augmentation = experiment.Data.Augmentation,
             Fingerprint = $"{experiment.Name} {experiment.Fingerprint} {method} seed {experiment.Seed} batch {schedule.BatchSize}",
         };
 

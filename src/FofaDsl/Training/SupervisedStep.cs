@@ -33,7 +33,7 @@ public sealed class SupervisedStep(StagedBackbone model, double labelSmoothing, 
     public StepOutput Compute(Tensor images, Tensor labels)
     {
         var logits = model.call(images);
-        var ce = nn.functional.cross_entropy(logits, labels, label_smoothing: labelSmoothing);
+        var ce = Targets.CrossEntropy(logits, labels, labelSmoothing);
         return new StepOutput(ce, [new LossTerm("ce", ce)], logits);
     }
 }

@@ -31,6 +31,9 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
     /// <summary>Stop after this global optimizer step (writing <c>last.ckpt</c>), e.g. to split a run into time slices.</summary>
     public long? StopAfterSteps { get; init; }
 
+    /// <summary>Training augmentation. Recipes replace the loader's flips and may turn labels into soft targets (mixup/cutmix).</summary>
+    public AugmentationKind Augmentation { get; init; } = AugmentationKind.Flip;
+
     /// <summary>Receives each step's global index and its loss terms, as read for the NaN check.</summary>
     public Action<long, IReadOnlyDictionary<string, float>>? OnStep { get; init; }
 
@@ -47,7 +50,8 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
     public TrainingResult Run(ITrainingStep step, ImageDataset train, ImageDataset test, CancellationToken cancellation = default, string? resumeFrom = null)
     {
         schedule.Validate();
-        var loader = new BatchLoader(train, BatchLoaderOptions.Training(schedule.BatchSize, seed, randomHorizontalFlip: true));
+        var loader = new BatchLoader(train, BatchLoaderOptions.Training(schedule.BatchSize, seed, randomHorizontalFlip: Augmentation == AugmentationKind.Flip));
+        var normalisation = Augmentation is AugmentationKind.CnnRecipe or AugmentationKind.VitRecipe ? FofaDsl.Augmentation.ChannelNormalisation.FromDataset(train) : null;
         if (loader.BatchesPerEpoch == 0)
             throw new ArgumentException($"Batch size {schedule.BatchSize} is larger than the {train.Count} training images: no full batch. Lower the batch size.");
 
@@ -88,7 +92,8 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
 
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = lr.At(globalStep);
                 optimizer.zero_grad();
-                var output = step.Compute(ImageBatches.Resize(images.to(target), imageSize), labels.to(target));
+                var (inputs, targets) = Augment(images.to(target), labels.to(target), normalisation, train.ClassCount, epoch, batch);
+                var output = step.Compute(ImageBatches.Resize(inputs, imageSize), targets);
                 // One host read per term per step: needed anyway for logging, and it stops a
                 // diverging run before the optimizer writes NaNs into the weights.
                 var values = new Dictionary<string, float>();
@@ -129,6 +134,21 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
         // With EMA the average is what was evaluated, so it is what the run keeps.
         ema?.CopyToModel();
         return new TrainingResult(step.MethodName, history.Count > 0 ? history[^1].TestTop1 : 0, earlier + clock.Elapsed, history);
+    }
+
+    /// <summary>
+    /// Applies a recipe seeded by (seed, epoch, batch): every batch's draws are fixed, so a resumed run
+    /// augments exactly as an uninterrupted one without replaying the batches it skips.
+    /// </summary>
+    private (Tensor Images, Tensor Targets) Augment(Tensor images, Tensor labels, FofaDsl.Augmentation.ChannelNormalisation? normalisation, int classes, int epoch, int batch)
+    {
+        if (normalisation is null) return (images, labels);
+        // Not HashCode.Combine: it is randomised per process, and these seeds must repeat across runs.
+        var batchSeed = (int)((((long)seed * 1_000_003 + epoch) * 1_000_033 + batch) & int.MaxValue);
+        var recipe = Augmentation == AugmentationKind.VitRecipe
+            ? FofaDsl.Augmentation.AugmentationRecipe.VitCifar(classes, normalisation, imageSize, batchSeed)
+            : FofaDsl.Augmentation.AugmentationRecipe.CnnCifar(classes, normalisation, imageSize, batchSeed);
+        return recipe.Apply(images, labels);
     }
 
     private void SaveLast(CheckpointState state, ITrainingStep step, optim.Optimizer optimizer, ModelEma? ema)

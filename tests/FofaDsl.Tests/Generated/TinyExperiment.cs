@@ -55,3 +55,12 @@ public partial class TinyResMlpToVit;
 [Schedule(Epochs = 1, TeacherEpochs = 1, BatchSize = 3, WarmupEpochs = 0)]
 [Data(DatasetKind.Cifar10, Path = "cifar-10-batches-bin")]
 public partial class TinyCifarExperiment;
+
+/// <summary>The paper's ViT-student recipe (RandAugment, erasing, mixup/cutmix: soft targets) through every method.</summary>
+[Experiment(Seed = 9)]
+[Teacher(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 4)]
+[Student(Architecture.DeiTTiny, PatchSize = 7, EmbedDim = 16, Depth = 4, Heads = 2)]
+[Fofa(Queries = 16, TokenWidth = 16, Heads = 2)]
+[Schedule(Epochs = 1, TeacherEpochs = 1, BatchSize = 8, WarmupEpochs = 0, GradientClip = 5)]
+[Data(DatasetKind.FashionMnist, TrainLimit = 16, Augmentation = AugmentationKind.VitRecipe)]
+public partial class TinyAugmentedExperiment;

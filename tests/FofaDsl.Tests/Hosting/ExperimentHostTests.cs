@@ -52,6 +52,18 @@ public sealed class ExperimentHostTests : IDisposable
     }
 
     [Fact]
+    public async Task The_ViT_recipe_with_soft_targets_trains_every_method_and_repeats_exactly()
+    {
+        string[] Args(string folder) => ["compare", "--out", Path.Combine(output, folder), "--methods", "dkd,ofa,fofa"];
+        Assert.Equal(0, await TinyAugmentedExperiment.RunAsync(Args("aug-a")));
+        Assert.Equal(0, await TinyAugmentedExperiment.RunAsync(Args("aug-b")));
+        string[] Rows(string folder) => File.ReadAllLines(Directory.GetFiles(Path.Combine(output, folder), "results-*.csv").Single())
+            .Select(line => line[..line.LastIndexOf(',')]).ToArray();
+        Assert.Equal(5, Rows("aug-a").Length); // header, teacher, three students
+        Assert.Equal(Rows("aug-a"), Rows("aug-b"));
+    }
+
+    [Fact]
     public async Task Every_baseline_runs_through_the_generated_program()
     {
         Assert.Equal(0, await TinyExperiment.RunAsync(["compare", "--out", Path.Combine(output, "baselines"), "--methods", "dkd,dist,fitnet,ofa"]));
