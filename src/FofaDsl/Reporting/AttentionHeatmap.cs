@@ -188,15 +188,16 @@ public static class AttentionHeatmap
     {
         using var canvas = new SKCanvas(output);
         using var paint = new SKPaint { Color = SKColors.White, IsAntialias = false, Style = SKPaintStyle.Fill };
-        float thickness = Math.Max(1, Math.Min(output.Width, output.Height) / 256f);
+        // Whole-pixel lines, so a boundary is crisp and lands on the same pixels every time.
+        int thickness = Math.Max(1, Math.Min(output.Width, output.Height) / 256);
         int boundary = 0;
         for (int stage = 0; stage < stageSizes.Count - 1; stage++)
         {
             boundary += stageSizes[stage];
-            float x = (float)boundary * output.Width / attention.Cols;
-            float y = (float)boundary * output.Height / attention.Rows;
-            canvas.DrawRect(new SKRect(x - thickness / 2, 0, x + thickness / 2, output.Height), paint);
-            canvas.DrawRect(new SKRect(0, y - thickness / 2, output.Width, y + thickness / 2), paint);
+            int x = (int)Math.Round((double)boundary * output.Width / attention.Cols) - thickness / 2;
+            int y = (int)Math.Round((double)boundary * output.Height / attention.Rows) - thickness / 2;
+            canvas.DrawRect(SKRect.Create(x, 0, thickness, output.Height), paint);
+            canvas.DrawRect(SKRect.Create(0, y, output.Width, thickness), paint);
         }
     }
 
