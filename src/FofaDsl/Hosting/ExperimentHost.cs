@@ -74,7 +74,8 @@ public static class ExperimentHost
 
         RunManifest.Write(Path.Combine(outputDirectory, "manifest.json"), experiment, options, device);
         var table = new ResultsTable(Path.Combine(outputDirectory, $"results-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv"));
-        var teacher = PrepareTeacher(experiment, options, train, test, outputDirectory, table, device, output, cancellation);
+        using var report = new RunReport(outputDirectory);
+        var teacher = PrepareTeacher(experiment, options, train, test, outputDirectory, table, report, device, output, cancellation);
 
         foreach (var method in options.Methods)
         {
@@ -94,11 +95,14 @@ public static class ExperimentHost
             var loop = CreateLoop(experiment, experiment.Schedule, outputDirectory, method, device, output);
             var result = loop.Run(step, train, test, cancellation, ResumePoint(options, loop, output));
             table.Add($"student {experiment.StudentDescription}", step.MethodName, result.TestTop1, result.WallTime);
+            report.Add(method, result);
             student.save(Path.Combine(outputDirectory, $"student-{method}.weights"));
             output.WriteLine();
             output.Write(table);
             output.WriteLine();
         }
+        report.SavePlots();
+        output.WriteLine($"curves: {Path.Combine(outputDirectory, "accuracy.png")}, loss-<method>.png; metrics-<method>.csv; TensorBoard: {Path.Combine(outputDirectory, "tensorboard")}");
     }
 
     /// <summary>The loop for one method, checkpointing to <c>checkpoints/&lt;method&gt;/</c> under a fingerprint of experiment, method, seed and batch size.</summary>
@@ -118,7 +122,7 @@ public static class ExperimentHost
     }
 
     private static StagedBackbone PrepareTeacher(ExperimentDefinition experiment, RunOptions options, ImageDataset train, ImageDataset test, string outputDirectory,
-        ResultsTable table, Device device, TextWriter output, CancellationToken cancellation)
+        ResultsTable table, RunReport report, Device device, TextWriter output, CancellationToken cancellation)
     {
         torch.manual_seed(experiment.Seed);
         var teacher = experiment.CreateTeacher();
@@ -148,6 +152,7 @@ public static class ExperimentHost
         ModelWeights.Save(teacher, path);
         output.WriteLine($"teacher saved to {path} (reuse it with --teacher-weights {path})");
         table.Add($"teacher {experiment.TeacherDescription}", "Supervised", result.TestTop1, result.WallTime);
+        report.Add("teacher", result);
         return teacher;
     }
 

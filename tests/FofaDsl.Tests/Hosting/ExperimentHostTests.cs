@@ -37,6 +37,10 @@ public sealed class ExperimentHostTests : IDisposable
         Assert.Equal(first, Rows("b"));
         Assert.True(File.Exists(Path.Combine(output, "a", "teacher.weights")));
         Assert.True(File.Exists(Path.Combine(output, "a", "student-fofa.weights")));
+        foreach (var file in new[] { "accuracy.png", "loss-fofa.png", "metrics-fofa.csv", "metrics-teacher.csv" })
+            Assert.True(File.Exists(Path.Combine(output, "a", file)), file);
+        Assert.Single(Directory.GetFiles(Path.Combine(output, "a", "tensorboard"), "events.out.tfevents.*"));
+        Assert.Contains("feature", File.ReadLines(Path.Combine(output, "a", "metrics-fofa.csv")).First());
     }
 
     [Fact]
