@@ -96,7 +96,8 @@ public static class ExperimentHost
             var result = loop.Run(step, train, test, cancellation, ResumePoint(options, loop, output));
             table.Add($"student {experiment.StudentDescription}", step.MethodName, result.TestTop1, result.WallTime);
             report.Add(method, result);
-            student.save(Path.Combine(outputDirectory, $"student-{method}.weights"));
+            // Student-only export for deployment: PyTorch-readable, timm/torchvision parameter names.
+            ModelWeights.Save(student, Path.Combine(outputDirectory, $"student-{method}.safetensors"));
             output.WriteLine();
             output.Write(table);
             output.WriteLine();
@@ -126,7 +127,7 @@ public static class ExperimentHost
     {
         torch.manual_seed(experiment.Seed);
         var teacher = experiment.CreateTeacher();
-        var trained = Path.Combine(outputDirectory, "teacher.weights");
+        var trained = Path.Combine(outputDirectory, "teacher.safetensors");
         if (experiment.TeacherWeights is null && options.Resume && File.Exists(trained))
         {
             output.WriteLine($"resuming: the teacher was trained already ({trained})");
@@ -148,7 +149,7 @@ public static class ExperimentHost
         var schedule = experiment.Schedule with { Epochs = experiment.TeacherEpochs };
         var loop = CreateLoop(experiment, schedule, outputDirectory, "teacher", device, output);
         var result = loop.Run(new SupervisedStep(teacher, experiment.Weights.LabelSmoothing, "Supervised"), train, test, cancellation, ResumePoint(options, loop, output));
-        var path = Path.Combine(outputDirectory, "teacher.weights");
+        var path = Path.Combine(outputDirectory, "teacher.safetensors");
         ModelWeights.Save(teacher, path);
         output.WriteLine($"teacher saved to {path} (reuse it with --teacher-weights {path})");
         table.Add($"teacher {experiment.TeacherDescription}", "Supervised", result.TestTop1, result.WallTime);

@@ -5,11 +5,19 @@ namespace FofaDsl.Hosting;
 /// <summary>Saving and loading module weights with errors that say what to do.</summary>
 public static class ModelWeights
 {
-    /// <summary>Writes the weights to a temporary file and renames it into place, so an interrupted save never leaves a half-written file under <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Writes the weights to a temporary file and renames it into place, so an interrupted save never
+    /// leaves a half-written file under <paramref name="path"/>. A <c>.safetensors</c> path gets the
+    /// PyTorch-readable format with the model's (timm/torchvision) parameter names; any other path
+    /// TorchSharp's own format.
+    /// </summary>
     public static void Save(torch.nn.Module module, string path)
     {
         var temporary = path + ".tmp";
-        module.save(temporary);
+        if (Path.GetExtension(path).Equals(".safetensors", StringComparison.OrdinalIgnoreCase))
+            TorchSharp.PyBridge.PyBridgeModuleExtensions.save_safetensors(module, temporary);
+        else
+            module.save(temporary);
         File.Move(temporary, path, overwrite: true);
     }
 

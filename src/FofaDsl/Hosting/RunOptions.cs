@@ -24,7 +24,7 @@ public sealed record RunOptions
           --data DIR             folder with the dataset files (default: the embedded subset)
           --train-limit N        use at most N training images, class-balanced (0 = all)
           --teacher-weights F    load the teacher from F instead of training it: a PyTorch state_dict
-                                 (.pt, .pth, .bin, .safetensors; timm/torchvision names) or a saved teacher.weights
+                                 (.pt, .pth, .bin, .safetensors; timm/torchvision names), e.g. a run's teacher.safetensors
           --student-weights F    start every student from F (a classifier of another class count is skipped)
           --out DIR              output folder (default runs/<experiment>)
           --seed N               seed of every random choice

@@ -35,8 +35,8 @@ public sealed class ExperimentHostTests : IDisposable
         Assert.Equal(5, first.Length); // header, teacher, scratch, kd, fofa
         Assert.Equal(["Supervised", "Scratch", "Logit KD", "FOFA"], first[1..].Select(r => r.Split("\",\"")[1].Split('"')[0]));
         Assert.Equal(first, Rows("b"));
-        Assert.True(File.Exists(Path.Combine(output, "a", "teacher.weights")));
-        Assert.True(File.Exists(Path.Combine(output, "a", "student-fofa.weights")));
+        Assert.True(File.Exists(Path.Combine(output, "a", "teacher.safetensors")));
+        Assert.True(File.Exists(Path.Combine(output, "a", "student-fofa.safetensors")));
         foreach (var file in new[] { "accuracy.png", "loss-fofa.png", "metrics-fofa.csv", "metrics-teacher.csv" })
             Assert.True(File.Exists(Path.Combine(output, "a", file)), file);
         Assert.Single(Directory.GetFiles(Path.Combine(output, "a", "tensorboard"), "events.out.tfevents.*"));
@@ -80,7 +80,7 @@ public sealed class ExperimentHostTests : IDisposable
     {
         var first = Path.Combine(output, "first");
         Assert.Equal(0, await TinyExperiment.RunAsync(["compare", "--out", first, "--methods", "scratch"]));
-        var teacher = Path.Combine(first, "teacher.weights");
+        var teacher = Path.Combine(first, "teacher.safetensors");
         Assert.Equal(0, await TinyExperiment.RunAsync(["compare", "--out", Path.Combine(output, "second"), "--methods", "kd", "--teacher-weights", teacher]));
 
         // TinyReverseExperiment's teacher is a ResNet: the ViT weights must not load into it.
