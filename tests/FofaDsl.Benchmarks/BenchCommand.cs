@@ -13,8 +13,9 @@ using static TorchSharp.torch;
 namespace FofaDsl.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/FofaDsl.Benchmarks -- [zoo|steps|all|generator] [--runs N] [--device D]</c>:
-/// forward time of one 224 image for every zoo preset, the quickstart's training-step times, or
+/// <c>dotnet run -c Release --project tests/FofaDsl.Benchmarks -- [zoo|steps|loader|all|generator] [--runs N] [--device D]</c>:
+/// forward time of one 224 image for every zoo preset, the quickstart's training-step times, the
+/// training loader's images per second, or
 /// (BenchmarkDotNet) the source generator's time on a project with 100 experiments.
 /// </summary>
 internal static class BenchCommand
@@ -36,7 +37,36 @@ internal static class BenchCommand
         Console.WriteLine();
         if (what is "zoo" or "all") Zoo(device, runs);
         if (what is "steps" or "all") Steps(device, runs);
+        if (what is "loader" or "all") Loader();
         return 0;
+    }
+
+    /// <summary>Images per second the training loader delivers (shuffle + flip + normalise), CIFAR-sized, at 32 and 224 pixels.</summary>
+    private static void Loader()
+    {
+        Console.WriteLine("| data | batch | loader images / s | with background prefetch |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var (count, size) in new[] { (10_000, 32), (1_000, 224) })
+        {
+            var random = new Random(1);
+            var pixels = new byte[count * 3 * size * size];
+            random.NextBytes(pixels);
+            var labels = Enumerable.Range(0, count).Select(i => (byte)(i % 10)).ToArray();
+            var dataset = new FofaDsl.Data.ImageDataset(pixels, labels, 3, size, size, Enumerable.Range(0, 10).Select(i => $"c{i}").ToArray(), 0.5f, 0.25f);
+            var loader = new FofaDsl.Data.BatchLoader(dataset, FofaDsl.Data.BatchLoaderOptions.Training(128, seed: 1, randomHorizontalFlip: true));
+            double Rate(Func<int, IEnumerable<(Tensor, Tensor)>> epoch)
+            {
+                foreach (var (a, b) in epoch(0)) { a.Dispose(); b.Dispose(); }
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var images = 0L;
+                foreach (var (a, b) in epoch(1)) { images += a.shape[0]; a.Dispose(); b.Dispose(); }
+                return images / clock.Elapsed.TotalSeconds;
+            }
+            var direct = Rate(loader.Epoch);
+            var prefetched = Rate(e => FofaDsl.Data.BatchPrefetcher.Prefetch(loader.Epoch(e)));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {count:N0} x 3x{size}x{size} | 128 | {direct:N0} | {prefetched:N0} |"));
+        }
+        Console.WriteLine();
     }
 
     private static void Zoo(Device device, int runs)

@@ -80,7 +80,7 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
             var sums = resuming ? new Dictionary<string, double>(state.EpochSums) : new Dictionary<string, double>();
             var skip = resuming ? state.StepInEpoch : 0;
             var batch = 0;
-            foreach (var (images, labels) in loader.Epoch(epoch))
+            foreach (var (images, labels) in BatchPrefetcher.Prefetch(loader.Epoch(epoch), depth: 2, cancellation))
             {
                 cancellation.ThrowIfCancellationRequested();
                 // The loader hands over each batch; it is freed here, not left to the finalizer.
