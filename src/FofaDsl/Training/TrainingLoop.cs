@@ -156,10 +156,30 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
         if (LastCheckpoint is not null) TrainingCheckpoint.Save(LastCheckpoint, state, step, optimizer, ema);
     }
 
-    private optim.Optimizer CreateOptimizer(IEnumerable<TorchSharp.Modules.Parameter> parameters) => schedule.Optimizer switch
+    private optim.Optimizer CreateOptimizer(IEnumerable<TorchSharp.Modules.Parameter> parameters) => CreateOptimizer(schedule, parameters);
+
+    /// <summary>
+    /// The declared optimizer with timm's weight-decay handling: biases and other one-dimensional
+    /// parameters (norm scales and shifts, layer scales, prompt betas) are not decayed.
+    /// </summary>
+    internal static optim.Optimizer CreateOptimizer(TrainingSchedule schedule, IEnumerable<TorchSharp.Modules.Parameter> parameters)
     {
-        OptimizerKind.AdamW => optim.AdamW(parameters, schedule.LearningRate, weight_decay: schedule.WeightDecay),
-        OptimizerKind.Sgd => optim.SGD(parameters, schedule.LearningRate, momentum: schedule.Momentum, weight_decay: schedule.WeightDecay),
-        _ => throw new ArgumentOutOfRangeException(nameof(schedule), schedule.Optimizer, "Unknown optimizer."),
-    };
+        var all = parameters.ToList();
+        var decayed = all.Where(p => p.dim() > 1).ToList();
+        var undecayed = all.Where(p => p.dim() <= 1).ToList();
+        return schedule.Optimizer switch
+        {
+            OptimizerKind.AdamW => optim.AdamW(new[]
+            {
+                new TorchSharp.Modules.AdamW.ParamGroup(decayed, schedule.LearningRate, 0.9, 0.999, 1e-8, schedule.WeightDecay, false, false),
+                new TorchSharp.Modules.AdamW.ParamGroup(undecayed, schedule.LearningRate, 0.9, 0.999, 1e-8, 0, false, false),
+            }, schedule.LearningRate, weight_decay: schedule.WeightDecay),
+            OptimizerKind.Sgd => optim.SGD(new[]
+            {
+                new TorchSharp.Modules.SGD.ParamGroup(decayed, schedule.LearningRate, schedule.Momentum, 0, schedule.WeightDecay, false, false),
+                new TorchSharp.Modules.SGD.ParamGroup(undecayed, schedule.LearningRate, schedule.Momentum, 0, 0, false, false),
+            }, schedule.LearningRate, momentum: schedule.Momentum, weight_decay: schedule.WeightDecay),
+            _ => throw new ArgumentOutOfRangeException(nameof(schedule), schedule.Optimizer, "Unknown optimizer."),
+        };
+    }
 }

@@ -87,3 +87,25 @@ public sealed class TrainingLoopTests
         }
     }
 }
+
+[Collection(TorchCollection.Name)]
+public sealed class WeightDecayTests
+{
+    [Theory]
+    [InlineData(OptimizerKind.AdamW)]
+    [InlineData(OptimizerKind.Sgd)]
+    public void Weights_decay_but_biases_do_not(OptimizerKind kind)
+    {
+        var layer = nn.Linear(2, 2);
+        var weightBefore = layer.weight!.detach().clone();
+        var biasBefore = layer.bias!.detach().clone();
+        var schedule = new TrainingSchedule(1, 1, kind, 0.1, 0, 0.5, 0, 0);
+        using var optimizer = TrainingLoop.CreateOptimizer(schedule, layer.parameters());
+        foreach (var p in layer.parameters()) p.grad = zeros_like(p);
+        optimizer.step();
+
+        // With zero gradients only weight decay moves anything: the weight shrinks by lr * wd = 5%.
+        Assert.True((layer.weight!.detach() - weightBefore * 0.95).abs().max().item<float>() < 1e-6);
+        Assert.True(layer.bias!.detach().equal(biasBefore).all().item<bool>());
+    }
+}
