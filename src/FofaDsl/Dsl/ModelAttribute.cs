@@ -47,9 +47,10 @@ public abstract class ModelAttribute : Attribute
     public int WindowSize { get; set; }
 
     /// <summary>
-    /// Optional path of a weights file saved with TorchSharp's <c>Module.save</c> to load
-    /// instead of training (teacher) or as initialisation (student). Overridable from the
-    /// command line with <c>--teacher-weights</c>.
+    /// Optional weights to load instead of training (teacher) or to start from (student): a PyTorch
+    /// <c>state_dict</c> (<c>.pt</c>, <c>.pth</c>, <c>.bin</c>, <c>.safetensors</c>) loaded by timm/torchvision
+    /// parameter name, or a file saved by TorchSharp's <c>Module.save</c>. A student's classifier of another
+    /// class count is skipped. Overridable with <c>--teacher-weights</c> / <c>--student-weights</c>.
     /// </summary>
     public string? Weights { get; set; }
 }
