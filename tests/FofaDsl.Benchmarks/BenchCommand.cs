@@ -106,7 +106,7 @@ internal static class BenchCommand
             ("teacher, supervised", () => new SupervisedStep(Quickstart.CreateTeacher(), weights.LabelSmoothing, "Supervised")),
             ("student, scratch", () => new SupervisedStep(Quickstart.CreateStudent(), weights.LabelSmoothing)),
             ("student, logit KD", () => FofaDsl.Baselines.LogitBaselineStep.Kd(Quickstart.CreateTeacher(), Quickstart.CreateStudent(), weights)),
-            ("student, FOFA", () => Quickstart.Definition.CreateFofaStep(Quickstart.CreateTeacher(), Quickstart.CreateStudent())),
+            ("student, FOFA", () => Quickstart.Definition.FindMethod("fofa")!.CreateStep(new(Quickstart.CreateTeacher(), Quickstart.CreateStudent(), 0))),
         };
         foreach (var (name, create) in steps)
         {

@@ -188,7 +188,16 @@ internal static class ExperimentEmitter
         w.Line("    StudentDescription = Spec.Student,");
         w.Line("    CreateTeacher = CreateTeacher,");
         w.Line("    CreateStudent = CreateStudent,");
-        w.Line($"    CreateFofaStep = static (teacher, student) => new DistillationGraph(({spec.Teacher.RuntimeType})teacher, ({spec.Student.RuntimeType})student),");
+        w.Line("    Methods =");
+        w.Line("    [");
+        w.Line("        new(\"scratch\", \"Scratch\", false, static context => new global::FofaDsl.Training.SupervisedStep(context.Student, CreateLossWeights().LabelSmoothing)),");
+        w.Line("        new(\"kd\", \"Logit KD\", true, static context => global::FofaDsl.Baselines.LogitBaselineStep.Kd(context.RequireTeacher(), context.Student, CreateLossWeights())),");
+        w.Line("        new(\"dkd\", \"DKD\", true, static context => global::FofaDsl.Baselines.LogitBaselineStep.Dkd(context.RequireTeacher(), context.Student, CreateLossWeights())),");
+        w.Line("        new(\"dist\", \"DIST\", true, static context => global::FofaDsl.Baselines.LogitBaselineStep.Dist(context.RequireTeacher(), context.Student, CreateLossWeights())),");
+        w.Line("        new(\"fitnet\", \"FitNet\", true, static context => new global::FofaDsl.Baselines.FitNetStep(context.RequireTeacher(), context.Student, CreateLossWeights())),");
+        w.Line("        new(\"ofa\", \"OFA\", true, static context => new global::FofaDsl.Baselines.OfaStep(context.RequireTeacher(), context.Student, CreateLossWeights())),");
+        w.Line($"        new(\"fofa\", \"FOFA\", true, static context => new DistillationGraph(({spec.Teacher.RuntimeType})context.RequireTeacher(), ({spec.Student.RuntimeType})context.Student)),");
+        w.Line("    ],");
         w.Line("    Weights = CreateLossWeights(),");
         w.Line("    Schedule = CreateSchedule(),");
         w.Line($"    TeacherEpochs = Spec.TeacherEpochs,");

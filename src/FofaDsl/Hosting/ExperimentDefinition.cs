@@ -19,20 +19,20 @@ public sealed record ExperimentDefinition
     /// <summary>Hash of the resolved declaration (generated); checkpoints and the manifest carry it.</summary>
     public string Fingerprint { get; init; } = "";
 
-    /// <summary>Short description of the teacher for reports, e.g. "ViT (patch 4, width 96, depth 6, 3 heads)".</summary>
-    public required string TeacherDescription { get; init; }
+    /// <summary>Short description of the teacher for reports, e.g. "ViT (patch 4, width 96, depth 6, 3 heads)"; null without a teacher.</summary>
+    public string? TeacherDescription { get; init; }
 
     /// <summary>Short description of the student for reports.</summary>
     public required string StudentDescription { get; init; }
 
-    /// <summary>Builds a fresh teacher with its declared architecture.</summary>
-    public required Func<StagedBackbone> CreateTeacher { get; init; }
+    /// <summary>Builds a fresh teacher with its declared architecture; null for an experiment without a teacher.</summary>
+    public Func<StagedBackbone>? CreateTeacher { get; init; }
 
     /// <summary>Builds a fresh student with its declared architecture.</summary>
     public required Func<StagedBackbone> CreateStudent { get; init; }
 
-    /// <summary>Builds the FOFA training step (the generated distillation graph) over a trained teacher and a fresh student.</summary>
-    public required Func<StagedBackbone, StagedBackbone, ITrainingStep> CreateFofaStep { get; init; }
+    /// <summary>The declared methods, in declaration order: what <c>compare</c> runs by default and <c>--methods</c> chooses from.</summary>
+    public required IReadOnlyList<MethodDefinition> Methods { get; init; }
 
     /// <summary>Loss weights, temperature and label smoothing.</summary>
     public required FofaLossWeights Weights { get; init; }
@@ -48,6 +48,19 @@ public sealed record ExperimentDefinition
 
     /// <summary>Teacher weights to load instead of training one, or null.</summary>
     public string? TeacherWeights { get; init; }
+
+    /// <summary>Device specification: auto (CUDA when available), cpu, cuda or cuda:N.</summary>
+    public string Device { get; init; } = "auto";
+
+    /// <summary>Output folder, or null for <c>runs/&lt;experiment name&gt;</c>.</summary>
+    public string? OutputDirectory { get; init; }
+
+    /// <summary>Write the "last" checkpoint every this many steps as well as at each epoch end (0: epoch ends only).</summary>
+    public int CheckpointEverySteps { get; init; }
+
+    /// <summary>Finds a declared method by its command-line name (case-insensitive), or null.</summary>
+    public MethodDefinition? FindMethod(string name) =>
+        Methods.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Weights every fresh student starts from (e.g. ImageNet pre-training; a classifier of another class count is skipped), or null.</summary>
     public string? StudentWeights { get; init; }

@@ -20,6 +20,7 @@ public static class ExperimentHost
         try
         {
             options = RunOptions.Parse(args);
+            options.SelectMethods(definition);
         }
         catch (ArgumentException e)
         {
@@ -36,10 +37,10 @@ public static class ExperimentHost
         try
         {
             if (options.Threads is { } threads) torch.set_num_threads(threads);
-            var device = DeviceSelection.Resolve(options.Device);
-            DeviceSelection.ConfigureMath(device, options.AllowTf32);
             var resolved = Resolve(definition, options);
-            if (options.Command == "check") Check(resolved, device, output);
+            var device = DeviceSelection.Resolve(resolved.Device);
+            DeviceSelection.ConfigureMath(device, options.AllowTf32);
+            if (options.Command == "check") Check(resolved, options, device, output);
             else Compare(resolved, options, device, output, cancellation);
             return 0;
         }
@@ -57,6 +58,9 @@ public static class ExperimentHost
         TeacherEpochs = options.TeacherEpochs ?? definition.TeacherEpochs,
         TeacherWeights = options.TeacherWeights ?? definition.TeacherWeights,
         StudentWeights = options.StudentWeights ?? definition.StudentWeights,
+        Device = options.Device ?? definition.Device,
+        OutputDirectory = options.OutputDirectory ?? definition.OutputDirectory,
+        CheckpointEverySteps = options.CheckpointEverySteps ?? definition.CheckpointEverySteps,
         Data = definition.Data with
         {
             Path = options.DataPath ?? definition.Data.Path,
@@ -66,7 +70,8 @@ public static class ExperimentHost
 
     private static void Compare(ExperimentDefinition experiment, RunOptions options, Device device, TextWriter output, CancellationToken cancellation)
     {
-        var outputDirectory = options.OutputDirectory ?? Path.Combine("runs", experiment.Name);
+        var methods = options.SelectMethods(experiment);
+        var outputDirectory = experiment.OutputDirectory ?? Path.Combine("runs", experiment.Name);
         Directory.CreateDirectory(outputDirectory);
         var (train, test) = ExperimentData.Load(experiment.Data);
         output.WriteLine($"{experiment.Name}: {train.Count} training and {test.Count} held-out images ({experiment.Data.Dataset}{(experiment.Data.Path is null ? ", embedded subset" : $", {experiment.Data.Path}")}), " +
@@ -75,29 +80,23 @@ public static class ExperimentHost
         RunManifest.Write(Path.Combine(outputDirectory, "manifest.json"), experiment, options, device);
         var table = new ResultsTable(Path.Combine(outputDirectory, $"results-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv"));
         using var report = new RunReport(outputDirectory);
-        var teacher = PrepareTeacher(experiment, options, train, test, outputDirectory, table, report, device, output, cancellation);
+        // The teacher is trained (or loaded) once, and only when a selected method distils from it.
+        var teacher = methods.Any(m => m.NeedsTeacher)
+            ? PrepareTeacher(experiment, options, train, test, outputDirectory, table, report, device, output, cancellation)
+            : null;
 
-        foreach (var method in options.Methods)
+        foreach (var method in methods)
         {
             torch.manual_seed(experiment.Seed);
             var student = experiment.CreateStudent();
             if (experiment.StudentWeights is { } initial) ModelWeights.LoadInitialisation(student, initial);
-            ITrainingStep step = method switch
-            {
-                "scratch" => new SupervisedStep(student, experiment.Weights.LabelSmoothing),
-                "kd" => Baselines.LogitBaselineStep.Kd(teacher, student, experiment.Weights),
-                "dkd" => Baselines.LogitBaselineStep.Dkd(teacher, student, experiment.Weights),
-                "dist" => Baselines.LogitBaselineStep.Dist(teacher, student, experiment.Weights),
-                "fitnet" => new Baselines.FitNetStep(teacher, student, experiment.Weights),
-                "ofa" => new Baselines.OfaStep(teacher, student, experiment.Weights),
-                _ => experiment.CreateFofaStep(teacher, student),
-            };
-            var loop = CreateLoop(experiment, experiment.Schedule, outputDirectory, method, device, output);
+            var step = method.CreateStep(new MethodContext(method.NeedsTeacher ? teacher : null, student, train.Count));
+            var loop = CreateLoop(experiment, experiment.Schedule, outputDirectory, method.Name, device, output);
             var result = loop.Run(step, train, test, cancellation, ResumePoint(options, loop, output));
             table.Add($"student {experiment.StudentDescription}", step.MethodName, result.TestTop1, result.WallTime);
-            report.Add(method, result);
+            report.Add(method.Name, result);
             // Student-only export for deployment: PyTorch-readable, timm/torchvision parameter names.
-            ModelWeights.Save(student, Path.Combine(outputDirectory, $"student-{method}.safetensors"));
+            ModelWeights.Save(student, Path.Combine(outputDirectory, $"student-{method.Name}.safetensors"));
             output.WriteLine();
             output.Write(table);
             output.WriteLine();
@@ -111,6 +110,7 @@ public static class ExperimentHost
         new(schedule, experiment.Seed, experiment.Data.ImageSize, output.WriteLine, device)
         {
             CheckpointDirectory = Path.Combine(outputDirectory, "checkpoints", method),
+            CheckpointEverySteps = experiment.CheckpointEverySteps,
             Augmentation = experiment.Data.Augmentation,
             Fingerprint = $"{experiment.Name} {experiment.Fingerprint} {method} seed {experiment.Seed} batch {schedule.BatchSize}",
         };
@@ -125,6 +125,8 @@ public static class ExperimentHost
     private static StagedBackbone PrepareTeacher(ExperimentDefinition experiment, RunOptions options, ImageDataset train, ImageDataset test, string outputDirectory,
         ResultsTable table, RunReport report, Device device, TextWriter output, CancellationToken cancellation)
     {
+        if (experiment.CreateTeacher is null)
+            throw new ArgumentException($"{experiment.Name} declares no teacher, so it can only run methods without one (e.g. scratch).");
         torch.manual_seed(experiment.Seed);
         var teacher = experiment.CreateTeacher();
         var trained = Path.Combine(outputDirectory, "teacher.safetensors");
@@ -157,13 +159,12 @@ public static class ExperimentHost
         return teacher;
     }
 
-    private static void Check(ExperimentDefinition experiment, Device device, TextWriter output)
+    /// <summary>Builds every selected method's graph, prints each model's stage shapes and runs one step of each on a few images.</summary>
+    private static void Check(ExperimentDefinition experiment, RunOptions options, Device device, TextWriter output)
     {
         torch.manual_seed(experiment.Seed);
-        var teacher = experiment.CreateTeacher();
+        var teacher = experiment.CreateTeacher?.Invoke();
         var student = experiment.CreateStudent();
-        var step = experiment.CreateFofaStep(teacher, student);
-        step.MoveTo(device);
         var (_, test) = ExperimentData.Load(experiment.Data with { TrainLimit = 0 });
         var batch = Math.Min(4, test.Count);
         var loader = new BatchLoader(test.BalancedSubset(batch), BatchLoaderOptions.Evaluation(batch));
@@ -173,6 +174,8 @@ public static class ExperimentHost
 
         foreach (var (role, model) in new[] { ("teacher", teacher), ("student", student) })
         {
+            if (model is null) continue;
+            model.to(device);
             output.WriteLine($"{role} {model.GetName()}: {model.parameters().Sum(p => p.numel()):N0} parameters");
             using (no_grad())
             {
@@ -181,12 +184,18 @@ public static class ExperimentHost
                     output.WriteLine($"  stage {i + 1}: declared {model.StageGeometries[i]}, actual [{string.Join(", ", stages[i].shape)}]");
             }
         }
-        step.SetTraining(true);
-        var result = step.Compute(images, labels);
-        result.Total.backward();
-        output.WriteLine($"trainable parameters of the FOFA step: {step.TrainableParameters().Sum(p => p.numel()):N0}");
-        foreach (var term in result.Terms) output.WriteLine($"  {term.Name}: {term.Value.item<float>():F4}");
-        if (!float.IsFinite(result.Total.item<float>())) throw new NonFiniteLossException(step.MethodName, 0, 0, "total", result.Total.item<float>());
+        foreach (var method in options.SelectMethods(experiment))
+        {
+            torch.manual_seed(experiment.Seed);
+            var step = method.CreateStep(new MethodContext(method.NeedsTeacher ? teacher : null, experiment.CreateStudent(), test.Count));
+            step.MoveTo(device);
+            step.SetTraining(true);
+            var result = step.Compute(images, labels);
+            result.Total.backward();
+            output.WriteLine($"{method.Name} ({step.MethodName}): {step.TrainableParameters().Sum(p => p.numel()):N0} trainable parameters");
+            foreach (var term in result.Terms) output.WriteLine($"  {term.Name}: {term.Value.item<float>():F4}");
+            if (!float.IsFinite(result.Total.item<float>())) throw new NonFiniteLossException(step.MethodName, 0, 0, "total", result.Total.item<float>());
+        }
         output.WriteLine("check passed");
     }
 }

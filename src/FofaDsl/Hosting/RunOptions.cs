@@ -17,8 +17,8 @@ public sealed record RunOptions
           check                  build the distillation graph, run one FOFA step on a few images, print every
                                  stage shape and parameter count, then exit
         Options:
-          --methods LIST         comma-separated, in order, from scratch, kd, dkd, dist, fitnet, ofa, fofa
-                                 (default: scratch,kd,fofa); baselines use the benchmark's default settings
+          --methods LIST         comma-separated, in order, from the methods the experiment declares
+                                 (default: all of them, in declaration order)
           --epochs N             student epochs            --teacher-epochs N   teacher epochs
           --batch-size N         mini-batch size           --lr X               peak learning rate
           --data DIR             folder with the dataset files (default: the embedded subset)
@@ -26,10 +26,11 @@ public sealed record RunOptions
           --teacher-weights F    load the teacher from F instead of training it: a PyTorch state_dict
                                  (.pt, .pth, .bin, .safetensors; timm/torchvision names), e.g. a run's teacher.safetensors
           --student-weights F    start every student from F (a classifier of another class count is skipped)
-          --out DIR              output folder (default runs/<experiment>)
+          --out DIR              output folder (default: the declared one, else runs/<experiment>)
+          --checkpoint-every N   also write the last checkpoint every N steps (default: declared, else epoch ends)
           --seed N               seed of every random choice
           --threads N            CPU threads for TorchSharp (default: all cores)
-          --device D             auto (default: CUDA when available), cpu, cuda or cuda:N
+          --device D             auto (CUDA when available), cpu, cuda or cuda:N (default: declared, else auto)
           --no-tf32              keep full FP32 matrix math on CUDA (TF32 is on by default there)
           --resume               continue an interrupted run in --out: reuse the trained teacher and resume
                                  each method from its last checkpoint (checkpoints/<method>/last.ckpt)
@@ -38,8 +39,8 @@ public sealed record RunOptions
     /// <summary><c>compare</c> or <c>check</c>.</summary>
     public string Command { get; init; } = "compare";
 
-    /// <summary>Methods to run in <c>compare</c>, in order.</summary>
-    public IReadOnlyList<string> Methods { get; init; } = ["scratch", "kd", "fofa"];
+    /// <summary>Methods to run in <c>compare</c>, in order; null for every declared method.</summary>
+    public IReadOnlyList<string>? Methods { get; init; }
 
     /// <summary>Override of the student epochs.</summary>
     public int? Epochs { get; init; }
@@ -74,8 +75,11 @@ public sealed record RunOptions
     /// <summary>TorchSharp CPU threads, or null for all cores.</summary>
     public int? Threads { get; init; }
 
-    /// <summary>Device specification: auto, cpu, cuda or cuda:N.</summary>
-    public string Device { get; init; } = "auto";
+    /// <summary>Override of the device specification (auto, cpu, cuda or cuda:N).</summary>
+    public string? Device { get; init; }
+
+    /// <summary>Override of the checkpoint cadence in steps.</summary>
+    public int? CheckpointEverySteps { get; init; }
 
     /// <summary>Whether CUDA matrix math may use TF32.</summary>
     public bool AllowTf32 { get; init; } = true;
@@ -85,8 +89,6 @@ public sealed record RunOptions
 
     /// <summary>Whether <c>--help</c> was asked for.</summary>
     public bool Help { get; init; }
-
-    private static readonly string[] KnownMethods = ["scratch", "kd", "dkd", "dist", "fitnet", "ofa", "fofa"];
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> naming the bad argument and the valid choices.</summary>
     public static RunOptions Parse(IReadOnlyList<string> args)
@@ -117,6 +119,7 @@ public sealed record RunOptions
                 "--teacher-weights" => options with { TeacherWeights = Value() },
                 "--student-weights" => options with { StudentWeights = Value() },
                 "--out" => options with { OutputDirectory = Value() },
+                "--checkpoint-every" => options with { CheckpointEverySteps = NonNegativeInt(arg, Value()) },
                 "--seed" => options with { Seed = NonNegativeInt(arg, Value()) },
                 "--threads" => options with { Threads = PositiveInt(arg, Value()) },
                 "--device" => options with { Device = Value() },
@@ -137,12 +140,20 @@ public sealed record RunOptions
         MinLearningRate = Math.Min(schedule.MinLearningRate, LearningRate ?? schedule.LearningRate),
     };
 
+    /// <summary>The declared methods <see cref="Methods"/> selects, in its order; throws naming an undeclared one and the declared ones.</summary>
+    public IReadOnlyList<MethodDefinition> SelectMethods(ExperimentDefinition experiment)
+    {
+        if (Methods is null) return experiment.Methods;
+        var unknown = Methods.Where(m => experiment.FindMethod(m) is null).ToList();
+        if (unknown.Count > 0)
+            throw new ArgumentException($"Unknown method(s) {string.Join(", ", unknown)} in --methods. {experiment.Name} declares: {string.Join(", ", experiment.Methods.Select(m => m.Name))}.");
+        return Methods.Select(m => experiment.FindMethod(m)!).ToList();
+    }
+
     private static IReadOnlyList<string> ParseMethods(string value)
     {
         var methods = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(m => m.ToLowerInvariant()).ToList();
-        var unknown = methods.Where(m => !KnownMethods.Contains(m)).ToList();
-        if (unknown.Count > 0) throw new ArgumentException($"Unknown method(s) {string.Join(", ", unknown)} in --methods. Valid: {string.Join(", ", KnownMethods)}.");
-        if (methods.Count == 0) throw new ArgumentException("--methods needs at least one of scratch, kd, fofa.");
+        if (methods.Count == 0) throw new ArgumentException("--methods needs at least one method name.");
         return methods.Distinct().ToList();
     }
 

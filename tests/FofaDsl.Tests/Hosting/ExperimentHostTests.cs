@@ -22,7 +22,7 @@ public sealed class ExperimentHostTests : IDisposable
     [Fact]
     public async Task Compare_writes_a_row_per_model_and_the_same_seed_gives_the_same_numbers()
     {
-        string[] Args(string folder) => ["compare", "--out", folder];
+        string[] Args(string folder) => ["compare", "--out", folder, "--methods", "scratch,kd,fofa"];
         Assert.Equal(0, await TinyExperiment.RunAsync(Args(Path.Combine(output, "a"))));
         Assert.Equal(0, await TinyExperiment.RunAsync(Args(Path.Combine(output, "b"))));
 
@@ -79,8 +79,11 @@ public sealed class ExperimentHostTests : IDisposable
     public async Task A_saved_teacher_is_reused_and_a_mismatched_one_is_refused()
     {
         var first = Path.Combine(output, "first");
+        // A run of methods without a teacher trains none.
         Assert.Equal(0, await TinyExperiment.RunAsync(["compare", "--out", first, "--methods", "scratch"]));
         var teacher = Path.Combine(first, "teacher.safetensors");
+        Assert.False(File.Exists(teacher));
+        Assert.Equal(0, await TinyExperiment.RunAsync(["compare", "--out", first, "--methods", "kd"]));
         Assert.Equal(0, await TinyExperiment.RunAsync(["compare", "--out", Path.Combine(output, "second"), "--methods", "kd", "--teacher-weights", teacher]));
 
         // TinyReverseExperiment's teacher is a ResNet: the ViT weights must not load into it.
