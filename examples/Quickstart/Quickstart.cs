@@ -11,7 +11,7 @@ namespace FofaDsl.Examples;
 [Experiment(Seed = 7)]
 [Teacher(Architecture.VisionTransformer, PatchSize = 7, EmbedDim = 96, Depth = 6, Heads = 3)]
 [Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 8)]
-[Fofa(Queries = 64, TokenWidth = 128, Heads = 4)]
+[Scratch, Kd, Fofa(Queries = 64, TokenWidth = 128, Heads = 4)]
 [LossWeights(CrossEntropy = 1, LogitKd = 1, Feature = 1, PromptRegularisation = 1, Temperature = 1)]
 [Schedule(Epochs = 2, TeacherEpochs = 30, BatchSize = 128, Optimizer = OptimizerKind.AdamW, LearningRate = 3e-3, WeightDecay = 0.05, WarmupEpochs = 1)]
 [Data(DatasetKind.FashionMnist)]

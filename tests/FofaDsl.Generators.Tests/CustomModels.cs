@@ -47,4 +47,26 @@ internal static class CustomModels
         {
             public NoConstructor() : base(nameof(NoConstructor)) { }
         """ + Body + "\n}";
+
+    /// <summary>A plain TorchSharp module (no StagedBackbone) whose stages are read through [Tap]s.</summary>
+    public const string TapNet = """
+        public sealed class TapNet : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>
+        {
+            public readonly TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> layer1 = TorchSharp.torch.nn.Identity();
+            public readonly TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> layer2 = TorchSharp.torch.nn.Identity();
+            public readonly TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> layer3 = TorchSharp.torch.nn.Identity();
+            public TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> layer4 { get; } = TorchSharp.torch.nn.Identity();
+            public readonly int width = 8;
+            public TapNet(int numClasses, int imageSize, int inputChannels) : base(nameof(TapNet)) { }
+            public override TorchSharp.torch.Tensor forward(TorchSharp.torch.Tensor x) => layer4.call(layer3.call(layer2.call(layer1.call(x))));
+        }
+        """;
+
+    /// <summary>The four student taps of <see cref="TapNet"/>, one attribute per line.</summary>
+    public const string TapNetStudentTaps = """
+        [Tap(ModelRole.Student, 1, nameof(TapNet.layer1), Channels = 16, Stride = 1)]
+        [Tap(ModelRole.Student, 2, nameof(TapNet.layer2), Channels = 32, Stride = 2)]
+        [Tap(ModelRole.Student, 3, nameof(TapNet.layer3), Channels = 64, Stride = 4)]
+        [Tap(ModelRole.Student, 4, nameof(TapNet.layer4), Channels = 128, Stride = 8)]
+        """;
 }

@@ -13,7 +13,33 @@ public sealed class DefaultsTests
         Assert.Equal(Defaults.Stem, teacher.Stem.ToString());
         Assert.All(new[] { teacher.BaseWidth, teacher.PatchSize, teacher.EmbedDim, teacher.Depth, teacher.Heads, teacher.WindowSize }, v => Assert.Equal(0, v));
         Assert.Equal(ArchitectureCatalog.AllKnobs.Order(), typeof(ModelAttribute).GetProperties()
-            .Where(p => p.CanWrite && p.Name != nameof(ModelAttribute.Weights)).Select(p => p.Name).Order());
+            .Where(p => p.CanWrite && p.Name is not (nameof(ModelAttribute.Weights) or nameof(ModelAttribute.Classes) or nameof(ModelAttribute.InputChannels)))
+            .Select(p => p.Name).Order());
+    }
+
+    [Fact]
+    public void Method_settings_and_defaults_match_the_attributes()
+    {
+        foreach (var method in MethodCatalog.Terms)
+        {
+            var type = typeof(ExperimentAttribute).Assembly.GetType(method.AttributeName)!;
+            Assert.True(type is not null, method.AttributeName);
+            var attribute = System.Activator.CreateInstance(type)!;
+            var settable = type.GetProperties().Where(p => p.CanWrite && p.Name != nameof(DistillationMethodAttribute.Run)).Select(p => p.Name).Order();
+            Assert.Equal(settable, method.Settings.Select(s => s.Name).Order());
+            foreach (var setting in method.Settings)
+            {
+                var value = type.GetProperty(setting.Name)!.GetValue(attribute);
+                switch (value)
+                {
+                    case double d: Assert.Equal(setting.Default, d); break;
+                    case int i when setting.Rule == SettingRule.Count: Assert.Equal(setting.Default, i); break;
+                    case int[] stages: Assert.Equal([1, 2, 3, 4], stages); break;
+                    case bool b: Assert.False(b); break;
+                    default: Assert.Fail($"{method.AttributeName}.{setting.Name} has an unexpected type"); break;
+                }
+            }
+        }
     }
 
     [Fact]

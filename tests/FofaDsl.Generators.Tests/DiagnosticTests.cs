@@ -9,7 +9,8 @@ public sealed class DiagnosticTests
     {
         // id, original text, replacement (several separated by '|'), the source text the diagnostic must point at
         { "FOFA001", "public partial class Quickstart;", "public class Quickstart { }", "Quickstart" },
-        { "FOFA002", "[Teacher(Architecture.VisionTransformer, PatchSize = 4, EmbedDim = 96, Depth = 6, Heads = 3)]", "", "Quickstart" },
+        { "FOFA002", "[Teacher(Architecture.VisionTransformer, PatchSize = 4, EmbedDim = 96, Depth = 6, Heads = 3)]", "", "Fofa(Queries = 64, TokenWidth = 128, Heads = 4)" },
+        { "FOFA002", "[Teacher(Architecture.VisionTransformer, PatchSize = 4, EmbedDim = 96, Depth = 6, Heads = 3)]|[Fofa(Queries = 64, TokenWidth = 128, Heads = 4)]", "|[Scratch, Dkd(Beta = 8)]", "Dkd(Beta = 8)" },
         { "FOFA003", "[Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 16)]", "", "Quickstart" },
         { "FOFA004", "Queries = 64", "Queries = 50", "Queries = 50" },
         { "FOFA004", "Queries = 64", "Queries = 0", "Queries = 0" },
@@ -56,7 +57,42 @@ public sealed class DiagnosticTests
         { "FOFA011", "public partial class Quickstart;", "public partial class Outer { [Experiment] [Teacher(Architecture.ResNet18)] [Student(Architecture.ResNet18)] public partial class Quickstart; }", "Quickstart" },
         { "FOFA012", "Architecture.ResNet18, Stem", "(Architecture)42, Stem", "(Architecture)42" },
         { "FOFA013", "Queries = 64", "Queries = 196", "Queries = 196" },
+        { "FOFA008", Fofa, Fofa + "[Kd(Temperature = 0)]", "Temperature = 0" },
+        { "FOFA008", Fofa, Fofa + "[Kd(Run = \"KD\")]", "Run = \"KD\"" },
+        { "FOFA008", Fofa, Fofa + "[FitNet(Stages = new[] { 1, 5 })]", "Stages = new[] { 1, 5 }" },
+        { "FOFA008", Fofa, Fofa + "[Crd(Momentum = 1)]", "Momentum = 1" },
+        { "FOFA008", Fofa, Fofa + "[Cc(EmbedDim = 0)]", "EmbedDim = 0" },
+        { "FOFA008", Fofa, Fofa + "[Rkd(AngleWeight = double.NaN)]", "AngleWeight = double.NaN" },
+        { "FOFA008", "[Experiment(Seed = 7)]", "[Experiment(Seed = 7, Device = \"gpu\")]", "Device = \"gpu\"" },
+        { "FOFA008", "[Experiment(Seed = 7)]", "[Experiment(Seed = 7, CheckpointEverySteps = -1)]", "CheckpointEverySteps = -1" },
+        { "FOFA017", Fofa, Fofa + "[Kd(Run = \"fofa\")]", "Run = \"fofa\"" },
+        { "FOFA017", Fofa, Fofa + "[Kd(Temperature = 4), Kd(Weight = 2)]", "Kd(Weight = 2)" },
+        { "FOFA018", "Depth = 6, Heads = 3)]", "Depth = 6, Heads = 3, Classes = 1000)]", "Classes = 1000" },
+        { "FOFA018", "BaseWidth = 16)]", "BaseWidth = 16, InputChannels = 3)]", "InputChannels = 3" },
+        { "FOFA019", Tapped, TappedWith("nameof(TapNet.layer2)", "\"layer9\""), "\"layer9\"" },
+        { "FOFA019", Tapped, TappedWith("nameof(TapNet.layer2)", "nameof(TapNet.width)"), "nameof(TapNet.width)" },
+        { "FOFA020", Tapped, TappedWith("nameof(TapNet.layer2)", "nameof(TapNet.layer1)"), "nameof(TapNet.layer1)" },
+        { "FOFA020", Tapped, TappedWith("ModelRole.Student, 2,", "ModelRole.Student, 1,"), "1" },
+        { "FOFA021", Tapped, TappedWith("[Tap(ModelRole.Student, 4, nameof(TapNet.layer4), Channels = 128, Stride = 8)]", ""), "typeof(TapNet)" },
+        { "FOFA021", Fofa, Fofa + "[Tap(ModelRole.Teacher, 1, \"blocks\", Channels = 96, Stride = 4)]", "Tap(ModelRole.Teacher, 1, \"blocks\", Channels = 96, Stride = 4)" },
+        { "FOFA014", Tapped, TappedWith("[Student(typeof(TapNet))]", "[Student(typeof(System.Text.StringBuilder))]"), "typeof(System.Text.StringBuilder)" },
+        { "FOFA022", "[Teacher(Architecture.VisionTransformer, PatchSize = 4, EmbedDim = 96, Depth = 6, Heads = 3)]|public partial class Quickstart;",
+            "[Teacher(typeof(TapNet))]\n" + CustomModels.TapNetStudentTaps.Replace("ModelRole.Student", "ModelRole.Teacher") + "|public partial class Quickstart; " + CustomModels.TapNet,
+            "Fofa(Queries = 64, TokenWidth = 128, Heads = 4)" },
+        { "FOFA023", "[LossWeights(CrossEntropy = 1|" + Fofa, "[LossWeights(CrossEntropy = 0|" + Fofa + "[Kd(Weight = 0)]", "Kd(Weight = 0)" },
     };
+
+    private const string Fofa = "[Fofa(Queries = 64, TokenWidth = 128, Heads = 4)]";
+
+    /// <summary>The quickstart with a tapped TapNet student (replacement keys for <see cref="Experiments.QuickstartWith"/>).</summary>
+    private const string Tapped = "[Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 16)]|public partial class Quickstart;";
+
+    private static string TappedWith(string original, string replacement)
+    {
+        var source = "[Student(typeof(TapNet))]\n" + CustomModels.TapNetStudentTaps + "|public partial class Quickstart; " + CustomModels.TapNet;
+        if (original.Length > 0) source = source.Replace(original, replacement);
+        return source;
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -92,6 +128,15 @@ public sealed class DiagnosticTests
         { "WarmupEpochs = 1", "WarmupEpochs = 3" },
         { "WarmupEpochs = 1", "WarmupEpochs = 1, EmaDecay = 0.9998, GradientClip = 5, Decay = LearningRateDecay.Step, DecayEveryEpochs = 2" },
         { "[Data(DatasetKind.FashionMnist)]", "[Data(DatasetKind.FashionMnist, ImageSize = 32)]" },
+        { "[Teacher(Architecture.VisionTransformer, PatchSize = 4, EmbedDim = 96, Depth = 6, Heads = 3)]|" + Fofa, "|[Scratch]" },
+        { Fofa, Fofa + "[Kd(Temperature = 4), Kd(Run = \"kd-t1\"), FitNet(Run = \"kd-t1\", Stages = new[] { 4 }), Crd(Momentum = 0.9), Rkd(DistanceWeight = 0)]" },
+        { "[Experiment(Seed = 7)]", "[Experiment(Seed = 7, Device = \"cuda:1\", Output = \"/tmp/out\", CheckpointEverySteps = 100)]" },
+        { "Depth = 6, Heads = 3)]|BaseWidth = 16)]", "Depth = 6, Heads = 3, Classes = 10)]|BaseWidth = 16, InputChannels = 1)]" },
+        { Tapped, TappedWith("", "") },
+        { "[Teacher(Architecture.VisionTransformer, PatchSize = 4, EmbedDim = 96, Depth = 6, Heads = 3)]|public partial class Quickstart;|" + Fofa,
+            "[Teacher(typeof(TapNet))]\n" + CustomModels.TapNetStudentTaps.Replace("ModelRole.Student", "ModelRole.Teacher") + "|public partial class Quickstart; " + CustomModels.TapNet
+            + "|[Fofa(Queries = 64, TokenWidth = 128, Heads = 4, Prompts = false)]" },
+        { "[LossWeights(CrossEntropy = 1|" + Fofa, "[LossWeights(CrossEntropy = 0|" + Fofa + "[Kd(Weight = 0.5)]" },
     };
 
     [Theory]

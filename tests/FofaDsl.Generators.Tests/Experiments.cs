@@ -42,6 +42,56 @@ internal static class Experiments
         public partial class ConvNeXtToDeiT;
         """;
 
+    /// <summary>Every method of the paper as a run, one combined run (KD + FitNet), and FOFA with ablation switches.</summary>
+    public const string AllMethods = GeneratorHarness.Usings + """
+        namespace Samples.Methods;
+
+        [Experiment(Seed = 11, Device = "cpu", Output = "runs/all-methods", CheckpointEverySteps = 50)]
+        [Teacher(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 8, Classes = 10)]
+        [Student(Architecture.VisionTransformer, PatchSize = 4, EmbedDim = 32, Depth = 4, Heads = 2, InputChannels = 1)]
+        [Scratch]
+        [Kd(Temperature = 4)]
+        [Dkd(Beta = 8, Temperature = 4)]
+        [Dist(Beta = 2)]
+        [FitNet(Stages = new[] { 2, 3 })]
+        [Ofa(Eps = 1.5, Stages = new[] { 3, 4 })]
+        [Cc]
+        [Rkd(AngleWeight = 0)]
+        [Crd(Negatives = 1024)]
+        [Kd(Run = "kd+fitnet", Temperature = 4)]
+        [FitNet(Run = "kd+fitnet", Weight = 2)]
+        [Fofa(Queries = 16, TokenWidth = 32, Heads = 2, PromptStages = new[] { 3, 4 }, Feedback = false)]
+        [Schedule(Epochs = 2, BatchSize = 16, Optimizer = OptimizerKind.Sgd, LearningRate = 0.05, WarmupEpochs = 0)]
+        [Data(DatasetKind.FashionMnist, ImageSize = 32)]
+        public partial class AllMethods;
+        """;
+
+    /// <summary>No teacher: the student (a future teacher) trained on its own.</summary>
+    public const string ScratchOnly = GeneratorHarness.Usings + """
+        namespace Samples.Supervised;
+
+        [Experiment]
+        [Student(Architecture.MobileNetV2)]
+        [Scratch]
+        [Data(DatasetKind.Cifar10, Path = "/data/cifar-10-batches-bin")]
+        public partial class ScratchOnly;
+        """;
+
+    /// <summary>A user's own TorchSharp module as the student, its stages given by taps.</summary>
+    public const string TappedStudent = GeneratorHarness.Usings + """
+        namespace Samples.Taps;
+
+        [Experiment]
+        [Teacher(Architecture.VisionTransformer, PatchSize = 4, EmbedDim = 64, Depth = 4, Heads = 2)]
+        [Student(typeof(TapNet))]
+        """ + CustomModels.TapNetStudentTaps + """
+
+        [Kd, Fofa(Queries = 16, TokenWidth = 32, Heads = 2)]
+        [Data(DatasetKind.FashionMnist)]
+        public partial class TappedStudent;
+
+        """ + CustomModels.TapNet;
+
     /// <summary>Builds a declaration from the quickstart with text replaced; several replacements are separated by '|'.</summary>
     public static string QuickstartWith(string original, string replacement)
     {

@@ -23,9 +23,9 @@ internal static class DiagnosticCatalog
         "Add the 'partial' modifier to the class declaration.");
 
     public static readonly DiagnosticDescriptor TeacherMissing = Error("FOFA002",
-        "Experiment has no teacher",
-        "Experiment '{0}' declares no teacher; FOFA, logit KD and the comparison all distil from one",
-        "Add [Teacher(Architecture.X, ...)] to the class.");
+        "Method needs a teacher the experiment does not declare",
+        "{1} distils from a teacher, but experiment '{0}' declares none",
+        "Add [Teacher(Architecture.X, ...)] to the class, or keep only [Scratch] to train the student (or a future teacher) on its own.");
 
     public static readonly DiagnosticDescriptor StudentMissing = Error("FOFA003",
         "Experiment has no student",
@@ -83,9 +83,9 @@ internal static class DiagnosticCatalog
         "Lower Queries (e.g. 16 for a 2x2 grid per stage) or raise the image size if upsampling is not wanted.");
 
     public static readonly DiagnosticDescriptor ModelTypeNotBackbone = Error("FOFA014",
-        "Model type is not a staged backbone",
-        "'{0}' is not a FofaDsl.Backbones.StagedBackbone: FOFA needs its stem, four stages and head",
-        "Derive the model from StagedBackbone (ForwardStem, ForwardStage(1..4), ForwardHead), or pick a built-in Architecture.");
+        "Model type is not a staged backbone or a tapped module",
+        "'{0}' is {1}: distillation needs its four stages",
+        "Derive the model from StagedBackbone with [StageGeometry], or keep a TorchSharp nn.Module<Tensor, Tensor> and declare its four stages with [Tap(role, stage, nameof(Model.member), ...)] on the experiment.");
 
     public static readonly DiagnosticDescriptor StageGeometryMissing = Error("FOFA015",
         "Model type declares no usable stage geometry",
@@ -95,7 +95,42 @@ internal static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ModelConstructorMissing = Error("FOFA016",
         "Model type lacks the expected constructor",
         "'{0}' has no public constructor (int numClasses, int imageSize, int inputChannels) for the generated program to call",
-        "Add that constructor; the generated program passes the dataset's class count, the image size and the input channels.");
+        "Add that constructor; the generated program passes the dataset's class count, the image size and the input channels (a module read through [Tap]s may have a parameterless one instead).");
+
+    public static readonly DiagnosticDescriptor RunConflict = Error("FOFA017",
+        "Methods cannot share the run",
+        "{0} cannot be part of run '{1}': {2}",
+        "Give the method its own run name with Run = \"...\", or remove the duplicate; FOFA and Scratch are runs of their own.");
+
+    public static readonly DiagnosticDescriptor ModelDataMismatch = Error("FOFA018",
+        "Model and data disagree",
+        "{0} is declared with {1} = {2}, but the data ({3}) has {4}",
+        "Teacher and student see the data's images and are compared class by class: remove the setting to take the data's value, or use data that matches the model's weights (e.g. fine-tune the teacher on it first).");
+
+    public static readonly DiagnosticDescriptor TapMemberInvalid = Error("FOFA019",
+        "Tapped member is not a module of the model",
+        "Tap of {0} stage {1}: {2}",
+        "Tap a field or property of the model type that holds an nn.Module<Tensor, Tensor> (use nameof(Model.member) so renames are caught).");
+
+    public static readonly DiagnosticDescriptor TapDeclaredTwice = Error("FOFA020",
+        "Tap declared twice",
+        "{0} {1} is tapped twice ({2})",
+        "Tap each of the four stages exactly once, each with a different member.");
+
+    public static readonly DiagnosticDescriptor TapsIncomplete = Error("FOFA021",
+        "Taps do not describe the model",
+        "Taps of {0}: {1}",
+        "A model given as a plain TorchSharp module needs exactly one [Tap] per stage 1..4; built-in architectures and StagedBackbone types with [StageGeometry] declare their stages themselves and take no taps.");
+
+    public static readonly DiagnosticDescriptor PromptsNeedStagedTeacher = Error("FOFA022",
+        "FOFA prompts need a staged teacher",
+        "FOFA inserts prompts before teacher stages {0}, but the teacher '{1}' is read through taps, which only observe stage outputs",
+        "Set [Fofa(Prompts = false)] (or PromptStages = new int[0]) for a tapped teacher, or make the teacher a StagedBackbone.");
+
+    public static readonly DiagnosticDescriptor RunTrainsNothing = Error("FOFA023",
+        "Run trains nothing",
+        "Run '{0}' has cross-entropy weight 0 and every loss weight of its terms at 0: nothing would be trained",
+        "Give the cross-entropy ([LossWeights(CrossEntropy = ...)]) or one of the run's terms a positive weight.");
 
     public static readonly DiagnosticDescriptor InternalError = Error("FOFA999",
         "FofaDsl generator failed",

@@ -23,18 +23,27 @@ internal static class ExperimentEmitter
         w.Open("partial class " + spec.ClassName);
         EmitSpec(w, spec);
         w.Line();
-        EmitFeatures(w, spec.Teacher, "TeacherFeatures");
-        w.Line();
+        if (spec.Teacher is not null)
+        {
+            EmitFeatures(w, spec.Teacher, "TeacherFeatures");
+            w.Line();
+        }
         EmitFeatures(w, spec.Student, "StudentFeatures");
         w.Line();
         EmitFactories(w, spec);
         w.Line();
-        EmitGraph(w, spec);
+        RunEmitter.EmitRuns(w, spec);
+        w.Line();
+        EmitDefinition(w, spec);
+        if (spec.HasFofaRun && spec.Teacher is not null)
+        {
+            w.Line();
+            EmitGraph(w, spec, spec.Teacher);
+        }
         w.Line();
         w.Line("/// <summary>");
-        w.Line("/// Runs the experiment: <c>compare</c> (default) trains the teacher, then the student from scratch,");
-        w.Line("/// with logit KD and with FOFA, and prints the results table; <c>check</c> builds the graph and runs one step.");
-        w.Line("/// Pass <c>--help</c> for every option.");
+        w.Line($"/// Runs the experiment: <c>compare</c> (default) trains {(spec.Teacher is null ? "the student with each method" : "the teacher when a method needs it, then the student with each method")}");
+        w.Line($"/// ({Xml(string.Join(", ", spec.Runs.Select(r => r.Name)))}) and prints the results table. Pass <c>--help</c> for every command and option.");
         w.Line("/// </summary>");
         w.Line("/// <returns>The process exit code.</returns>");
         w.Line("public static global::System.Threading.Tasks.Task<int> RunAsync(string[] args) =>");
@@ -66,20 +75,31 @@ internal static class ExperimentEmitter
         Constant(w, "int", "ImageSize", Int(spec.Data.ImageSize), "Side of the square images both models see.");
         Constant(w, "int", "InputChannels", Int(spec.Data.InputChannels), "Image channels of the dataset.");
         Constant(w, "int", "Classes", Int(spec.Data.Classes), "Classes of the dataset and of both heads.");
-        Constant(w, "string", "Teacher", String(spec.Teacher.DisplayName), "The teacher architecture.");
+        if (spec.Teacher is not null) Constant(w, "string", "Teacher", String(spec.Teacher.DisplayName), "The teacher architecture.");
         Constant(w, "string", "Student", String(spec.Student.DisplayName), "The student architecture.");
-        Constant(w, "int", "Queries", Int(spec.Fofa.Queries), "RAA queries N over all four stages.");
-        Constant(w, "int", "RegionGrid", Int(spec.Fofa.Grid), "Side g of each stage's RAA grid, sqrt(N / 4).");
-        Constant(w, "int", "TokenWidth", Int(spec.Fofa.TokenWidth), "RAA token width d.");
-        Constant(w, "int", "AttentionHeads", Int(spec.Fofa.Heads), "RAA attention heads.");
+        if (spec.HasFofaRun)
+        {
+            Constant(w, "int", "Queries", Int(spec.Fofa.Queries), "RAA queries N over all four stages.");
+            Constant(w, "int", "RegionGrid", Int(spec.Fofa.Grid), "Side g of each stage's RAA grid, sqrt(N / 4).");
+            Constant(w, "int", "TokenWidth", Int(spec.Fofa.TokenWidth), "RAA token width d.");
+            Constant(w, "int", "AttentionHeads", Int(spec.Fofa.Heads), "RAA attention heads.");
+        }
+        Constant(w, "string", "Device", String(spec.Device), "Device to train on: auto, cpu, cuda or cuda:N.");
+        if (spec.Output is not null) Constant(w, "string", "Output", String(spec.Output), "Output folder of runs.");
+        Constant(w, "int", "CheckpointEverySteps", Int(spec.CheckpointEverySteps), "Steps between mid-epoch checkpoints (0: epoch ends only).");
         Constant(w, "int", "Epochs", Int(spec.Schedule.Epochs), "Student training epochs.");
         Constant(w, "int", "TeacherEpochs", Int(spec.Schedule.TeacherEpochs), "Teacher training epochs when no weights are given.");
         Constant(w, "int", "BatchSize", Int(spec.Schedule.BatchSize), "Mini-batch size.");
         Constant(w, "double", "LearningRate", Double(spec.Schedule.LearningRate), "Peak learning rate.");
         w.Line();
-        w.Line("/// <summary>Teacher stages that get an adaptive feedback prompt before them.</summary>");
-        w.Line($"public static global::System.Collections.Generic.IReadOnlyList<int> PromptStages {{ get; }} = {IntArray(spec.Fofa.PromptStages)};");
-        EmitGeometries(w, spec.Teacher);
+        w.Line("/// <summary>The declared runs, in order: the values of <c>--methods</c>.</summary>");
+        w.Line($"public static global::System.Collections.Generic.IReadOnlyList<string> Methods {{ get; }} = [{string.Join(", ", spec.Runs.Select(r => String(r.Name)))}];");
+        if (spec.HasFofaRun)
+        {
+            w.Line("/// <summary>Teacher stages that get an adaptive feedback prompt before them.</summary>");
+            w.Line($"public static global::System.Collections.Generic.IReadOnlyList<int> PromptStages {{ get; }} = {IntArray(spec.Fofa.PromptStages)};");
+        }
+        if (spec.Teacher is not null) EmitGeometries(w, spec.Teacher);
         EmitGeometries(w, spec.Student);
         w.Close();
     }
@@ -87,8 +107,11 @@ internal static class ExperimentEmitter
     private static void EmitGeometries(SourceWriter w, ModelSpec model)
     {
         w.Line();
-        w.Line($"/// <summary>{model.Role} stem output, the input of stage 1: <c>{model.StemShape.TensorShape}</c>, {model.StemShape.Description}.</summary>");
-        w.Line($"public static {Geometry} {model.Role}Stem {{ get; }} = {model.StemShape.RuntimeExpression};");
+        if (!model.IsTapped)
+        {
+            w.Line($"/// <summary>{model.Role} stem output, the input of stage 1: <c>{model.StemShape.TensorShape}</c>, {model.StemShape.Description}.</summary>");
+            w.Line($"public static {Geometry} {model.Role}Stem {{ get; }} = {model.StemShape.RuntimeExpression};");
+        }
         var names = new List<string>();
         for (var i = 0; i < model.Stages.Count; i++)
         {
@@ -125,12 +148,21 @@ internal static class ExperimentEmitter
 
     private static void EmitFactories(SourceWriter w, ExperimentSpec spec)
     {
-        EmitModelFactory(w, spec.Teacher);
-        w.Line();
+        if (spec.Teacher is not null)
+        {
+            EmitModelFactory(w, spec.Teacher);
+            w.Line();
+        }
         EmitModelFactory(w, spec.Student);
         w.Line();
 
-        var fofa = spec.Fofa;
+        if (spec.HasFofaRun) EmitFofaOptions(w, spec.Fofa);
+        EmitSettings(w, spec);
+
+    }
+
+    private static void EmitFofaOptions(SourceWriter w, FofaSpec fofa)
+    {
         w.Line("/// <summary>The declared FOFA settings.</summary>");
         w.Line("public static global::FofaDsl.Fofa.FofaOptions CreateFofaOptions() => new()");
         w.Line("{");
@@ -144,7 +176,10 @@ internal static class ExperimentEmitter
         w.Line($"    ReferenceCodeQuirks = {Bool(fofa.ReferenceCodeQuirks)},");
         w.Line("};");
         w.Line();
+    }
 
+    private static void EmitSettings(SourceWriter w, ExperimentSpec spec)
+    {
         var weights = spec.Weights;
         w.Line("/// <summary>The declared loss weights, temperature and label smoothing.</summary>");
         w.Line("public static global::FofaDsl.Fofa.FofaLossWeights CreateLossWeights() => new()");
@@ -176,39 +211,48 @@ internal static class ExperimentEmitter
         w.Line($"    GradientClip = {Double(schedule.GradientClip)},");
         w.Line($"    EmaDecay = {Double(schedule.EmaDecay)},");
         w.Line("};");
-        w.Line();
+    }
 
+    private static void EmitDefinition(SourceWriter w, ExperimentSpec spec)
+    {
         w.Line("/// <summary>Everything the host needs to run this experiment.</summary>");
         w.Line("public static global::FofaDsl.Hosting.ExperimentDefinition Definition => new()");
         w.Line("{");
         w.Line($"    Name = Spec.Name,");
         w.Line($"    Seed = Spec.Seed,");
         w.Line($"    Fingerprint = Spec.Fingerprint,");
-        w.Line("    TeacherDescription = Spec.Teacher,");
+        if (spec.Teacher is not null) w.Line("    TeacherDescription = Spec.Teacher,");
         w.Line("    StudentDescription = Spec.Student,");
-        w.Line("    CreateTeacher = CreateTeacher,");
+        if (spec.Teacher is not null) w.Line("    CreateTeacher = CreateTeacher,");
         w.Line("    CreateStudent = CreateStudent,");
         w.Line("    Methods =");
         w.Line("    [");
-        w.Line("        new(\"scratch\", \"Scratch\", false, static context => new global::FofaDsl.Training.SupervisedStep(context.Student, CreateLossWeights().LabelSmoothing)),");
-        w.Line("        new(\"kd\", \"Logit KD\", true, static context => global::FofaDsl.Baselines.LogitBaselineStep.Kd(context.RequireTeacher(), context.Student, CreateLossWeights())),");
-        w.Line("        new(\"dkd\", \"DKD\", true, static context => global::FofaDsl.Baselines.LogitBaselineStep.Dkd(context.RequireTeacher(), context.Student, CreateLossWeights())),");
-        w.Line("        new(\"dist\", \"DIST\", true, static context => global::FofaDsl.Baselines.LogitBaselineStep.Dist(context.RequireTeacher(), context.Student, CreateLossWeights())),");
-        w.Line("        new(\"fitnet\", \"FitNet\", true, static context => new global::FofaDsl.Baselines.FitNetStep(context.RequireTeacher(), context.Student, CreateLossWeights())),");
-        w.Line("        new(\"ofa\", \"OFA\", true, static context => new global::FofaDsl.Baselines.OfaStep(context.RequireTeacher(), context.Student, CreateLossWeights())),");
-        w.Line($"        new(\"fofa\", \"FOFA\", true, static context => new DistillationGraph(({spec.Teacher.RuntimeType})context.RequireTeacher(), ({spec.Student.RuntimeType})context.Student)),");
+        foreach (var run in spec.Runs)
+            w.Line($"        new({String(run.Name)}, {String(run.DisplayName)}, {Bool(run.NeedsTeacher)}, {RunEmitter.FactoryName(spec, run)}),");
         w.Line("    ],");
         w.Line("    Weights = CreateLossWeights(),");
         w.Line("    Schedule = CreateSchedule(),");
         w.Line($"    TeacherEpochs = Spec.TeacherEpochs,");
         w.Line($"    Data = new global::FofaDsl.Hosting.DataSettings(global::FofaDsl.DatasetKind.{spec.Data.Dataset}, {String(spec.Data.Path)}, Spec.ImageSize, {Int(spec.Data.TrainLimit)}, Spec.Classes, global::FofaDsl.AugmentationKind.{spec.Data.Augmentation}),");
-        w.Line($"    TeacherWeights = {String(spec.Teacher.Weights)},");
+        w.Line($"    TeacherWeights = {String(spec.Teacher?.Weights)},");
         w.Line($"    StudentWeights = {String(spec.Student.Weights)},");
+        w.Line("    Device = Spec.Device,");
+        if (spec.Output is not null) w.Line("    OutputDirectory = Spec.Output,");
+        w.Line("    CheckpointEverySteps = Spec.CheckpointEverySteps,");
         w.Line("};");
     }
 
     private static void EmitModelFactory(SourceWriter w, ModelSpec model)
     {
+        if (model.Taps is { } taps)
+        {
+            w.Line($"/// <summary>Builds a fresh {model.Role.ToLowerInvariant()}: {Xml(model.DisplayName)}, its stages read from <c>{Xml(string.Join("</c>, <c>", taps.Members))}</c>.</summary>");
+            w.Open($"public static {model.RuntimeType} Create{model.Role}()");
+            w.Line($"var model = new {taps.ModelType}({(taps.ParameterlessConstructor ? "" : "Spec.Classes, Spec.ImageSize, Spec.InputChannels")});");
+            w.Line($"return new(model, Spec.Classes, [{string.Join(", ", taps.Members.Select(m => "model." + m))}], Spec.{model.Role}Stages);");
+            w.Close();
+            return;
+        }
         w.Line($"/// <summary>Builds a fresh {model.Role.ToLowerInvariant()}: {Xml(model.DisplayName)}.</summary>");
         w.Line($"public static {model.RuntimeType} Create{model.Role}() => new({OptionsExpression(model)});");
     }
@@ -237,12 +281,12 @@ internal static class ExperimentEmitter
         };
     }
 
-    private static void EmitGraph(SourceWriter w, ExperimentSpec spec)
+    private static void EmitGraph(SourceWriter w, ExperimentSpec spec, ModelSpec teacher)
     {
-        var teacherType = spec.Teacher.RuntimeType;
+        var teacherType = teacher.RuntimeType;
         var studentType = spec.Student.RuntimeType;
         w.Line("/// <summary>");
-        w.Line($"/// The FOFA distillation graph of <c>{Xml(spec.Name)}</c>: the frozen teacher ({Xml(spec.Teacher.DisplayName)}) with");
+        w.Line($"/// The FOFA distillation graph of <c>{Xml(spec.Name)}</c>: the frozen teacher ({Xml(teacher.DisplayName)}) with");
         w.Line($"/// adaptive feedback prompts before stages {string.Join(", ", spec.Fofa.PromptStages)}, the student ({Xml(spec.Student.DisplayName)}),");
         w.Line($"/// region-aware attention over its four stages ({Int(spec.Fofa.Grid)}x{Int(spec.Fofa.Grid)} queries each, width {Int(spec.Fofa.TokenWidth)})");
         w.Line("/// and the aligners to the teacher's stage shapes. It is the FOFA training step.");

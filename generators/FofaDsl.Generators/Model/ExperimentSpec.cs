@@ -6,13 +6,19 @@ internal sealed record ExperimentSpec(
     string ClassName,
     string Name,
     int Seed,
-    ModelSpec Teacher,
+    ModelSpec? Teacher,
     ModelSpec Student,
     FofaSpec Fofa,
     LossWeightsSpec Weights,
     ScheduleSpec Schedule,
-    DataSpec Data)
+    DataSpec Data,
+    EquatableArray<RunSpec> Runs,
+    string Device,
+    string? Output,
+    int CheckpointEverySteps)
 {
     /// <summary>Deterministic hint name, <c>Namespace.Class.g.cs</c>.</summary>
+    public bool HasFofaRun => System.Linq.Enumerable.Any(Runs, r => r.Kind == RunKind.Fofa);
+
     public string HintName => (Namespace is null ? ClassName : Namespace + "." + ClassName) + ".g.cs";
 }

@@ -20,8 +20,12 @@ internal sealed record ModelSpec(
     int WindowSize,
     string? Weights,
     StageShape StemShape,
-    EquatableArray<StageShape> Stages)
+    EquatableArray<StageShape> Stages,
+    TapSpec? Taps = null)
 {
+    /// <summary>Whether the stages are read through <c>[Tap]</c>s of a plain TorchSharp module.</summary>
+    public bool IsTapped => Taps is not null;
+
     /// <summary>Short human name, e.g. <c>ResNet18 (Cifar stem, width 16)</c> or <c>ViT (patch 4, width 96, depth 6, 3 heads)</c>.</summary>
     public string DisplayName => Family switch
     {

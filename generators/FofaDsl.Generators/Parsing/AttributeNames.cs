@@ -10,4 +10,6 @@ internal static class AttributeNames
     public const string LossWeights = "FofaDsl.LossWeightsAttribute";
     public const string Schedule = "FofaDsl.ScheduleAttribute";
     public const string Data = "FofaDsl.DataAttribute";
+    public const string Scratch = "FofaDsl.ScratchAttribute";
+    public const string Tap = "FofaDsl.TapAttribute";
 }

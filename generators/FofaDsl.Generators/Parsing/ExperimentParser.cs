@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using FofaDsl.Generators.Diagnostics;
+using FofaDsl.Generators.Emitting;
 using FofaDsl.Generators.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -64,21 +65,176 @@ internal sealed class ExperimentParser
         var seed = experiment.Int("Seed", 0);
         if (seed < 0) Report(DiagnosticCatalog.ValueOutOfRange, experiment.LocationOf("Seed"), "Seed", seed, "seeds are non-negative");
 
+        var device = experiment.String("Device", "auto") ?? "auto";
+        if (!IsDevice(device))
+            Report(DiagnosticCatalog.ValueOutOfRange, experiment.LocationOf("Device"), "Device", Literals.String(device), "use auto, cpu, cuda or cuda:N");
+        var output = experiment.String("Output", null);
+        if (output is { Length: 0 }) Report(DiagnosticCatalog.ValueOutOfRange, experiment.LocationOf("Output"), "Output", "\"\"", "give a folder, or leave it unset for runs/<Name>");
+        var checkpointEvery = experiment.Int("CheckpointEverySteps", 0);
+        if (checkpointEvery < 0)
+            Report(DiagnosticCatalog.ValueOutOfRange, experiment.LocationOf("CheckpointEverySteps"), "CheckpointEverySteps", checkpointEvery, "use 0 (epoch ends only) or a positive step count");
+
         var data = ParseData(Find(type, AttributeNames.Data));
         var teacherAttribute = Find(type, AttributeNames.Teacher);
         var studentAttribute = Find(type, AttributeNames.Student);
-        if (teacherAttribute is null) Report(DiagnosticCatalog.TeacherMissing, identifier, type.Name);
         if (studentAttribute is null) Report(DiagnosticCatalog.StudentMissing, identifier, type.Name);
-        var teacher = teacherAttribute is null ? null : ParseModel("Teacher", teacherAttribute, data);
-        var student = studentAttribute is null ? null : ParseModel("Student", studentAttribute, data);
+        var taps = ReadTaps(type);
+        if (teacherAttribute is null)
+        {
+            foreach (var tap in taps.Where(t => t.Role == "Teacher"))
+                Report(DiagnosticCatalog.TapsIncomplete, tap.Reader.Location, "the teacher", "the experiment declares no teacher to tap");
+        }
+        var teacher = teacherAttribute is null ? null : ParseModel("Teacher", teacherAttribute, data, taps);
+        var student = studentAttribute is null ? null : ParseModel("Student", studentAttribute, data, taps);
 
-        var fofa = ParseFofa(Find(type, AttributeNames.Fofa), student);
         var weights = ParseWeights(Find(type, AttributeNames.LossWeights), name);
+        var runs = ParseRuns(type, teacherAttribute is not null, weights, name);
+        var fofaAttribute = Find(type, AttributeNames.Fofa);
+        var fofa = ParseFofa(fofaAttribute, student, runs.Any(r => r.Kind == RunKind.Fofa));
+        if (fofa is not null && teacher is { IsTapped: true } && runs.Any(r => r.Kind == RunKind.Fofa) && fofa.Prompts && fofa.PromptStages.Count > 0)
+            Report(DiagnosticCatalog.PromptsNeedStagedTeacher, fofaAttribute?.LocationOf("Prompts") ?? teacherAttribute?.Location, string.Join(", ", fofa.PromptStages), teacher.Architecture);
         var schedule = ParseSchedule(Find(type, AttributeNames.Schedule));
 
-        if (teacher is null || student is null || fofa is null) return null;
+        if (student is null || fofa is null || (teacher is null && teacherAttribute is not null)) return null;
         var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
-        return new ExperimentSpec(ns, type.Name, name, seed, teacher, student, fofa, weights, schedule, data);
+        return new ExperimentSpec(ns, type.Name, name, seed, teacher, student, fofa, weights, schedule, data,
+            new EquatableArray<RunSpec>(runs), device, output, checkpointEvery);
+    }
+
+    private static bool IsDevice(string device) =>
+        device is "auto" or "cpu" or "cuda"
+        || (device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(device.Substring(5), NumberStyles.None, CultureInfo.InvariantCulture, out _));
+
+    /// <summary>
+    /// The experiment's runs in declaration order: [Scratch], [Fofa], and the loss-term methods, those
+    /// sharing a Run name combined into one run. No method at all: scratch, kd and fofa (scratch without a teacher).
+    /// </summary>
+    private List<RunSpec> ParseRuns(INamedTypeSymbol type, bool hasTeacher, LossWeightsSpec weights, string experimentName)
+    {
+        var runs = new List<(string Name, RunKind Kind, List<TermSpec> Terms, LocationInfo? Location)>();
+        var anyMethod = false;
+
+        int IndexOf(string run) => runs.FindIndex(r => r.Name == run);
+        void AddSingle(string run, RunKind kind, string display, LocationInfo? location)
+        {
+            anyMethod = true;
+            if (IndexOf(run) >= 0) { Report(DiagnosticCatalog.RunConflict, location, display, run, "another method already uses that run name"); return; }
+            if (!hasTeacher && kind != RunKind.Scratch) Report(DiagnosticCatalog.TeacherMissing, location, experimentName, display);
+            runs.Add((run, kind, new List<TermSpec>(), location));
+        }
+
+        foreach (var attribute in type.GetAttributes())
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var metadataName = attribute.AttributeClass?.ToDisplayString();
+            if (metadataName == AttributeNames.Scratch) AddSingle("scratch", RunKind.Scratch, "Scratch", new AttributeReader(attribute, cancellation).Location);
+            else if (metadataName == AttributeNames.Fofa) AddSingle("fofa", RunKind.Fofa, "FOFA", new AttributeReader(attribute, cancellation).Location);
+            else if (MethodCatalog.FromAttribute(metadataName) is { } method)
+            {
+                anyMethod = true;
+                var reader = new AttributeReader(attribute, cancellation);
+                var run = reader.String("Run", null) ?? method.Kind;
+                if (!IsRunName(run))
+                {
+                    Report(DiagnosticCatalog.ValueOutOfRange, reader.LocationOf("Run"), "Run", Literals.String(run), "run names use lower-case letters, digits, '+', '-' and '_' (they name files and --methods values)");
+                    continue;
+                }
+                if (!hasTeacher) Report(DiagnosticCatalog.TeacherMissing, reader.Location, experimentName, method.DisplayName);
+                var term = ParseTerm(method, reader);
+                var index = IndexOf(run);
+                if (index < 0) runs.Add((run, RunKind.Terms, new List<TermSpec> { term }, reader.Location));
+                else if (runs[index].Kind != RunKind.Terms)
+                    Report(DiagnosticCatalog.RunConflict, reader.LocationOf("Run"), method.DisplayName, run, $"'{run}' is the {(runs[index].Kind == RunKind.Fofa ? "FOFA" : "Scratch")} run, which takes no other terms");
+                else if (runs[index].Terms.Any(t => t.Kind == method.Kind))
+                    Report(DiagnosticCatalog.RunConflict, reader.Location, method.DisplayName, run, $"the run already has a {method.DisplayName} term");
+                else runs[index].Terms.Add(term);
+            }
+        }
+
+        if (!anyMethod)
+        {
+            runs.Add(("scratch", RunKind.Scratch, new List<TermSpec>(), null));
+            if (hasTeacher)
+            {
+                runs.Add(("kd", RunKind.Terms, new List<TermSpec> { DefaultTerm(MethodCatalog.Terms[0]) }, null));
+                runs.Add(("fofa", RunKind.Fofa, new List<TermSpec>(), null));
+            }
+        }
+
+        foreach (var run in runs.Where(r => r.Kind == RunKind.Terms && weights.CrossEntropy == 0))
+        {
+            if (run.Terms.All(t => t.Settings.All(s => !IsWeightSetting(t.Kind, s.Name) || s.Literal is "0.0" or "-0.0")))
+                Report(DiagnosticCatalog.RunTrainsNothing, run.Location, run.Name);
+        }
+
+        return runs.Select(r => new RunSpec(r.Name, r.Kind switch
+        {
+            RunKind.Scratch => "Scratch",
+            RunKind.Fofa => "FOFA",
+            _ => string.Join(" + ", r.Terms.Select(t => t.DisplayName)),
+        }, r.Kind, new EquatableArray<TermSpec>(r.Terms))).ToList();
+    }
+
+    private static bool IsWeightSetting(string kind, string setting) =>
+        MethodCatalog.Terms.First(m => m.Kind == kind).Settings.Any(s => s.Name == setting && s.IsWeight);
+
+    private static bool IsRunName(string run) =>
+        run.Length > 0 && run.Length <= 64 && run.All(c => (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c is '+' or '-' or '_');
+
+    private static TermSpec DefaultTerm(MethodInfo method) => new(method.Kind, method.DisplayName, method.TermType, method.OptionsType, method.Constructor,
+        new EquatableArray<SettingSpec>(method.Settings.Select(s => new SettingSpec(s.Name, DefaultLiteral(s))).ToArray()));
+
+    private static string DefaultLiteral(Setting setting) => setting.Rule switch
+    {
+        SettingRule.Count => Literals.Int((int)setting.Default),
+        SettingRule.Stages => "[1, 2, 3, 4]",
+        SettingRule.Flag => "false",
+        _ => Literals.Double(setting.Default),
+    };
+
+    /// <summary>A term's settings, each validated at its argument; an invalid one keeps its default so the rest is still checked.</summary>
+    private TermSpec ParseTerm(MethodInfo method, AttributeReader reader)
+    {
+        var settings = new List<SettingSpec>();
+        foreach (var setting in method.Settings)
+        {
+            var literal = DefaultLiteral(setting);
+            var location = reader.LocationOf(setting.Name);
+            switch (setting.Rule)
+            {
+                case SettingRule.Weight or SettingRule.Positive or SettingRule.Fraction:
+                    var value = reader.Double(setting.Name, setting.Default);
+                    var problem = setting.Rule switch
+                    {
+                        SettingRule.Weight when double.IsNaN(value) || double.IsInfinity(value) || value < 0 => "weights are finite and non-negative",
+                        SettingRule.Positive when !(value > 0) || double.IsInfinity(value) => "it must be a positive finite number",
+                        SettingRule.Fraction when !(value >= 0 && value < 1) => "it lies in [0, 1)",
+                        _ => null,
+                    };
+                    if (problem is null) literal = Literals.Double(value);
+                    else Report(DiagnosticCatalog.ValueOutOfRange, location, $"{method.DisplayName} {setting.Name}", value.ToString(CultureInfo.InvariantCulture), problem);
+                    break;
+                case SettingRule.Count:
+                    var count = reader.Int(setting.Name, (int)setting.Default);
+                    if (count >= 1 && count <= setting.Maximum) literal = Literals.Int(count);
+                    else Report(DiagnosticCatalog.ValueOutOfRange, location, $"{method.DisplayName} {setting.Name}", count, $"use a value from 1 to {setting.Maximum}");
+                    break;
+                case SettingRule.Stages:
+                    var stages = reader.IntArray(setting.Name) ?? ImmutableArray.Create(1, 2, 3, 4);
+                    var stageProblem = stages.Length == 0 ? "list at least one stage"
+                        : stages.Any(st => st < 1 || st > 4) ? "stages are numbered 1 to 4"
+                        : stages.Distinct().Count() != stages.Length ? "each stage is listed once" : null;
+                    if (stageProblem is null) literal = Literals.IntArray(new EquatableArray<int>(stages));
+                    else Report(DiagnosticCatalog.ValueOutOfRange, location, $"{method.DisplayName} {setting.Name}",
+                        "{" + string.Join(", ", stages.Select(st => st == int.MinValue ? "?" : st.ToString(CultureInfo.InvariantCulture))) + "}", stageProblem);
+                    break;
+                default:
+                    literal = Literals.Bool(reader.Bool(setting.Name, false));
+                    break;
+            }
+            settings.Add(new SettingSpec(setting.Name, literal));
+        }
+        return new TermSpec(method.Kind, method.DisplayName, method.TermType, method.OptionsType, method.Constructor, new EquatableArray<SettingSpec>(settings));
     }
 
     private AttributeReader? Find(INamedTypeSymbol type, string metadataName)
@@ -133,9 +289,37 @@ internal sealed class ExperimentParser
         return new DataSpec(dataset.Name, path, imageSize, trainLimit, dataset.Channels, classes, augmentation);
     }
 
-    private ModelSpec? ParseModel(string role, AttributeReader model, DataSpec data)
+    /// <summary>One [Tap] as declared: which model, stage and member, and the member's output geometry.</summary>
+    private sealed record TapDeclaration(AttributeReader Reader, string Role, int Stage, string? Member);
+
+    private List<TapDeclaration> ReadTaps(INamedTypeSymbol type)
     {
-        if (model.ConstructorType(0) is { } customType) return ParseCustomModel(role, model, customType, data);
+        var taps = new List<TapDeclaration>();
+        foreach (var attribute in type.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() != AttributeNames.Tap) continue;
+            var reader = new AttributeReader(attribute, cancellation);
+            var role = reader.ConstructorInt(0) == 0 ? "Teacher" : "Student";
+            var stage = reader.ConstructorInt(1) ?? 0;
+            var member = attribute.ConstructorArguments.Length > 2 ? attribute.ConstructorArguments[2].Value as string : null;
+            taps.Add(new TapDeclaration(reader, role, stage, member));
+        }
+        return taps;
+    }
+
+    private ModelSpec? ParseModel(string role, AttributeReader model, DataSpec data, List<TapDeclaration> allTaps)
+    {
+        var taps = allTaps.Where(t => t.Role == role).ToList();
+        if (!CheckDeclaredCounts(role, model, data)) return null;
+        if (model.ConstructorType(0) is { } customType)
+        {
+            return taps.Count > 0 || !DerivesFrom(customType, "FofaDsl.Backbones.StagedBackbone") && IsTensorModule(customType)
+                ? ParseTappedModel(role, model, customType, data, taps)
+                : ParseCustomModel(role, model, customType, data);
+        }
+        foreach (var tap in taps)
+            Report(DiagnosticCatalog.TapsIncomplete, tap.Reader.Location, $"the {role.ToLowerInvariant()}", "it is a built-in architecture, which declares its stages itself");
+        if (taps.Count > 0) return null;
 
         var architectureValue = model.ConstructorInt(0);
         if (architectureValue is null) return null; // the compiler reports the missing or mistyped argument
@@ -194,6 +378,158 @@ internal sealed class ExperimentParser
             stemShape, new EquatableArray<StageShape>(stages));
     }
 
+    /// <summary>Classes and InputChannels declared on a model must be the data's.</summary>
+    private bool CheckDeclaredCounts(string role, AttributeReader model, DataSpec data)
+    {
+        var valid = true;
+        foreach (var (knob, actual, what) in new[] { ("Classes", data.Classes, "classes"), ("InputChannels", data.InputChannels, "image channels") })
+        {
+            if (!model.Has(knob)) continue;
+            var declared = model.Int(knob, 0);
+            if (declared < 0) { Report(DiagnosticCatalog.ValueOutOfRange, model.LocationOf(knob), knob, declared, "use 0 (the data's) or a positive count"); valid = false; }
+            else if (declared > 0 && declared != actual)
+            {
+                Report(DiagnosticCatalog.ModelDataMismatch, model.LocationOf(knob), $"The {role.ToLowerInvariant()}", knob, declared, data.Dataset, $"{actual} {what}");
+                valid = false;
+            }
+        }
+        return valid;
+    }
+
+    /// <summary>
+    /// A plain TorchSharp module whose four stages are [Tap]s on the experiment: each tap names a module
+    /// member of the type, once; stage shapes come from the taps' geometry.
+    /// </summary>
+    private ModelSpec? ParseTappedModel(string role, AttributeReader model, INamedTypeSymbol type, DataSpec data, List<TapDeclaration> taps)
+    {
+        var location = model.LocationOfConstructorArgument(0);
+        var name = type.ToDisplayString();
+        var subject = role.ToLowerInvariant();
+        var valid = CheckKnobs(role, model, name, new string[0]);
+        if (DerivesFrom(type, "FofaDsl.Backbones.StagedBackbone") && StageShapes.Read(type) is not null)
+        {
+            foreach (var tap in taps)
+                Report(DiagnosticCatalog.TapsIncomplete, tap.Reader.Location, $"the {subject}", $"'{type.Name}' declares its stages with [StageGeometry]; remove the taps or the attribute");
+            return null;
+        }
+        if (!IsTensorModule(type))
+        {
+            Report(DiagnosticCatalog.ModelTypeNotBackbone, location, name, "not a TorchSharp nn.Module<Tensor, Tensor>, so it cannot be tapped");
+            return null;
+        }
+        var standard = HasConstructor(type, 3);
+        var parameterless = !standard && HasConstructor(type, 0);
+        if (!standard && !parameterless)
+        {
+            Report(DiagnosticCatalog.ModelConstructorMissing, location, name);
+            valid = false;
+        }
+
+        var members = new string?[4];
+        var shapes = new StageShape?[4];
+        foreach (var tap in taps)
+        {
+            if (tap.Stage < 1 || tap.Stage > 4)
+            {
+                Report(DiagnosticCatalog.ValueOutOfRange, tap.Reader.LocationOfConstructorArgument(1), "Stage", tap.Stage, "stages are numbered 1 to 4");
+                valid = false;
+                continue;
+            }
+            if (tap.Member is null) { valid = false; continue; } // the compiler reports the argument
+            var memberLocation = tap.Reader.LocationOfConstructorArgument(2);
+            var problem = TapMemberProblem(type, tap.Member);
+            if (problem is not null)
+            {
+                Report(DiagnosticCatalog.TapMemberInvalid, memberLocation, subject, tap.Stage, problem);
+                valid = false;
+                continue;
+            }
+            var other = System.Array.IndexOf(members, tap.Member);
+            if (other >= 0)
+            {
+                Report(DiagnosticCatalog.TapDeclaredTwice, memberLocation, "Member", $"'{tap.Member}' of the {subject}", $"as stages {other + 1} and {tap.Stage}");
+                valid = false;
+                continue;
+            }
+            if (members[tap.Stage - 1] is { } first)
+            {
+                Report(DiagnosticCatalog.TapDeclaredTwice, tap.Reader.LocationOfConstructorArgument(1), $"{role} stage", tap.Stage, $"by '{first}' and '{tap.Member}'");
+                valid = false;
+                continue;
+            }
+            members[tap.Stage - 1] = tap.Member;
+            shapes[tap.Stage - 1] = TapShape(tap, role, data.ImageSize);
+            if (shapes[tap.Stage - 1] is null) valid = false;
+        }
+        var missing = Enumerable.Range(1, 4).Where(stage => members[stage - 1] is null && !taps.Any(t => t.Stage == stage)).ToList();
+        if (missing.Count > 0)
+        {
+            Report(DiagnosticCatalog.TapsIncomplete, location, $"'{type.Name}'", $"stage{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} {(missing.Count > 1 ? "have" : "has")} no [Tap(ModelRole.{role}, stage, nameof({type.Name}.member), ...)]");
+            valid = false;
+        }
+        if (!valid) return null;
+
+        var stages = shapes.Select(shape => shape!).ToArray();
+        return new ModelSpec(role, type.Name, ModelFamily.Custom, $"global::FofaDsl.Backbones.TappedBackbone<{type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)}>",
+            data.ImageSize, data.InputChannels, data.Classes, "", 0, 0, 0, 0, 0, 0, model.String("Weights", null), stages[0], new EquatableArray<StageShape>(stages),
+            new TapSpec(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), parameterless, new EquatableArray<string>(members.Select(m => m!).ToArray())));
+    }
+
+    /// <summary>The stage shape a tap declares, or null after reporting why it has none.</summary>
+    private StageShape? TapShape(TapDeclaration tap, string role, int imageSize)
+    {
+        var channels = tap.Reader.Int("Channels", 0);
+        var stride = tap.Reader.Int("Stride", 0);
+        var ok = true;
+        if (channels <= 0) { Report(DiagnosticCatalog.ValueOutOfRange, tap.Reader.LocationOf("Channels"), "Channels", channels, $"give the channels (token width) of {role.ToLowerInvariant()} stage {tap.Stage}, a positive number"); ok = false; }
+        if (stride <= 0) { Report(DiagnosticCatalog.ValueOutOfRange, tap.Reader.LocationOf("Stride"), "Stride", stride, $"give the total stride of {role.ToLowerInvariant()} stage {tap.Stage} (input pixels per output position), a positive number"); ok = false; }
+        if (!ok) return null;
+        var roundDown = tap.Reader.Bool("RoundDown", false);
+        if (roundDown && imageSize % stride != 0)
+        {
+            Report(DiagnosticCatalog.ImageNotDivisible, tap.Reader.LocationOf("Stride"), $"{role} stage {tap.Stage}", imageSize, stride, "its stride (RoundDown)");
+            return null;
+        }
+        var side = roundDown ? imageSize / stride : (imageSize + stride - 1) / stride;
+        return tap.Reader.Int("Layout", 0) == 1
+            ? StageShape.Tokens(channels, side, side, tap.Reader.Bool("ClassToken", false))
+            : StageShape.Spatial(channels, side, side);
+    }
+
+    /// <summary>Why <paramref name="member"/> cannot be tapped on <paramref name="type"/>, or null.</summary>
+    private static string? TapMemberProblem(INamedTypeSymbol type, string member)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            foreach (var symbol in current.GetMembers(member))
+            {
+                var memberType = symbol switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null };
+                if (memberType is null) return $"'{member}' of '{type.Name}' is a {symbol.Kind.ToString().ToLowerInvariant()}, not a field or property holding a module";
+                if (symbol.IsStatic) return $"'{member}' of '{type.Name}' is static; tap an instance member";
+                if (memberType is not INamedTypeSymbol named || !IsTensorModule(named))
+                    return $"'{member}' of '{type.Name}' is a {memberType.ToDisplayString()}, not an nn.Module<Tensor, Tensor>";
+                return null;
+            }
+        }
+        return $"'{type.Name}' has no field or property '{member}'";
+    }
+
+    /// <summary>Whether the type is (or derives from) TorchSharp's nn.Module&lt;Tensor, Tensor&gt;, whose call runs forward hooks.</summary>
+    private static bool IsTensorModule(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
+        {
+            if (current.IsGenericType && current.ConstructedFrom.ToDisplayString() == "TorchSharp.torch.nn.Module<T, TResult>"
+                && current.TypeArguments.All(t => t.ToDisplayString() == "TorchSharp.torch.Tensor"))
+                return true;
+        }
+        return false;
+    }
+
+    private static bool HasConstructor(INamedTypeSymbol type, int intParameters) =>
+        !type.IsAbstract && type.InstanceConstructors.Any(c => c.DeclaredAccessibility == Accessibility.Public
+            && c.Parameters.Length == intParameters && c.Parameters.All(p => p.Type.SpecialType == SpecialType.System_Int32));
+
     /// <summary>A user's own model type: a StagedBackbone with [StageGeometry] and a (classes, image size, channels) constructor.</summary>
     private ModelSpec? ParseCustomModel(string role, AttributeReader model, INamedTypeSymbol type, DataSpec data)
     {
@@ -202,7 +538,7 @@ internal sealed class ExperimentParser
         var valid = CheckKnobs(role, model, name, new string[0]);
         if (!DerivesFrom(type, "FofaDsl.Backbones.StagedBackbone"))
         {
-            Report(DiagnosticCatalog.ModelTypeNotBackbone, location, name);
+            Report(DiagnosticCatalog.ModelTypeNotBackbone, location, name, "neither a FofaDsl.Backbones.StagedBackbone nor a TorchSharp nn.Module<Tensor, Tensor>");
             return null;
         }
         var declaration = StageShapes.Read(type);
@@ -287,7 +623,7 @@ internal sealed class ExperimentParser
         return preset;
     }
 
-    private FofaSpec? ParseFofa(AttributeReader? fofa, ModelSpec? student)
+    private FofaSpec? ParseFofa(AttributeReader? fofa, ModelSpec? student, bool runsFofa)
     {
         var queries = fofa?.Int("Queries", Defaults.Queries) ?? Defaults.Queries;
         var width = fofa?.Int("TokenWidth", Defaults.TokenWidth) ?? Defaults.TokenWidth;
@@ -313,7 +649,7 @@ internal sealed class ExperimentParser
             else if (!seen.Add(stage)) { Report(DiagnosticCatalog.PromptStageInvalid, fofa?.LocationOf("PromptStages"), stage, "it is listed more than once"); valid = false; }
         }
 
-        if (valid && student is not null)
+        if (valid && runsFofa && student is not null)
         {
             for (var i = 0; i < student.Stages.Count; i++)
             {

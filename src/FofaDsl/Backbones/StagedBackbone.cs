@@ -44,7 +44,7 @@ public abstract class StagedBackbone : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Classification that also returns the four stage outputs.</summary>
-    public (Tensor Logits, Tensor[] Stages) ForwardWithStages(Tensor images)
+    public virtual (Tensor Logits, Tensor[] Stages) ForwardWithStages(Tensor images)
     {
         using var scope = NewDisposeScope();
         var stages = new Tensor[4];

@@ -2,7 +2,9 @@ namespace FofaDsl;
 
 /// <summary>
 /// Settings of FOFA's two components: region-aware attention (RAA) on the student side and
-/// adaptive feedback prompts (AFP) on the teacher side. Omit the attribute to use the defaults.
+/// adaptive feedback prompts (AFP) on the teacher side, and the FOFA method itself (run name <c>fofa</c>):
+/// declaring it adds FOFA to the experiment's methods. FOFA's loss weights and temperature are those of
+/// <see cref="LossWeightsAttribute"/>. FOFA is a run of its own; it does not combine with other methods.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class FofaAttribute : Attribute

@@ -47,6 +47,16 @@ public abstract class ModelAttribute : Attribute
     public int WindowSize { get; set; }
 
     /// <summary>
+    /// Classes the model's weights were made for, when they are fixed (e.g. 1000 for ImageNet weights);
+    /// 0 (unset) takes the data's. A value that differs from the data's class count is a compile-time
+    /// error: logit distillation compares teacher and student class by class.
+    /// </summary>
+    public int Classes { get; set; }
+
+    /// <summary>Image channels the model's weights expect (e.g. 3), when fixed; 0 (unset) takes the data's. It must match the data.</summary>
+    public int InputChannels { get; set; }
+
+    /// <summary>
     /// Optional weights to load instead of training (teacher) or to start from (student): a PyTorch
     /// <c>state_dict</c> (<c>.pt</c>, <c>.pth</c>, <c>.bin</c>, <c>.safetensors</c>) loaded by timm/torchvision
     /// parameter name, or a file saved by TorchSharp's <c>Module.save</c>. A student's classifier of another

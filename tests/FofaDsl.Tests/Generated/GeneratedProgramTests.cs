@@ -39,6 +39,51 @@ public sealed class GeneratedProgramTests
     }
 
     [Fact]
+    public async Task A_plain_module_read_through_taps_is_a_student_of_every_declared_method()
+    {
+        torch.manual_seed(3);
+        var student = TinyTappedExperiment.CreateStudent();
+        using var images = randn(2, 1, 28, 28);
+        var (logits, stages) = student.ForwardWithStages(images);
+        for (var i = 0; i < 4; i++) Assert.Equal(TinyTappedExperiment.Spec.StudentStages[i].ShapeFor(2), stages[i].shape);
+        // The taps observe the model's own forward: the logits are the plain model's.
+        Assert.Equal(student.Model.call(images).data<float>().ToArray(), logits.data<float>().ToArray());
+        Assert.Equal(["scratch", "kd", "fitnet", "cc", "fofa"], TinyTappedExperiment.Spec.Methods);
+        Assert.Equal(0, await TinyTappedExperiment.RunAsync(["check"]));
+    }
+
+    [Fact]
+    public void A_tap_whose_declared_shape_is_wrong_fails_naming_the_stage_and_the_fix()
+    {
+        torch.manual_seed(3);
+        var model = new TinyTapNet(10, 28, 1);
+        var wrong = TinyTappedExperiment.Spec.StudentStages.Select((g, i) => i == 2 ? g with { Channels = 99 } : g).ToArray();
+        var tapped = new Backbones.TappedBackbone<TinyTapNet>(model, 10, [model.conv1, model.conv2, model.conv3, model.conv4], wrong);
+        var error = Assert.Throws<InvalidOperationException>(() => tapped.ForwardWithStages(randn(1, 1, 28, 28)));
+        Assert.Contains("Stage 3", error.Message);
+        Assert.Contains("Channels", error.Message);
+    }
+
+    [Fact]
+    public void Declared_methods_become_runs_in_order_with_their_settings()
+    {
+        Assert.Equal(["scratch", "kd", "dkd", "dist", "fitnet", "ofa", "cc", "rkd", "crd", "kd+fitnet", "fofa"], TinyExperiment.Spec.Methods);
+        var definition = TinyExperiment.Definition;
+        Assert.Equal("Logit KD + FitNet", definition.FindMethod("kd+fitnet")!.DisplayName);
+        Assert.False(definition.FindMethod("scratch")!.NeedsTeacher);
+        Assert.True(definition.FindMethod("crd")!.NeedsTeacher);
+        // No teacher declared: nothing to build, and only teacher-free methods.
+        Assert.Null(TinyScratchExperiment.Definition.CreateTeacher);
+        Assert.Equal(["scratch"], TinyScratchExperiment.Definition.Methods.Select(m => m.Name));
+    }
+
+    [Fact]
+    public async Task Combined_and_embedding_methods_run_a_step_through_the_generated_program()
+    {
+        Assert.Equal(0, await TinyExperiment.RunAsync(["check", "--methods", "kd+fitnet,cc,rkd,crd"]));
+    }
+
+    [Fact]
     public async Task Zoo_pairs_run_one_FOFA_step_through_the_generated_program()
     {
         Assert.Equal(0, await TinySwinToMixer.RunAsync(["check"]));

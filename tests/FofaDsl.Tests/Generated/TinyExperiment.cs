@@ -6,10 +6,33 @@ namespace FofaDsl.Tests.Generated;
 [Experiment(Seed = 11)]
 [Teacher(Architecture.VisionTransformer, PatchSize = 7, EmbedDim = 16, Depth = 4, Heads = 2)]
 [Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 4)]
+[Scratch, Kd, Dkd, Dist, FitNet, Ofa, Cc, Rkd, Crd(Negatives = 16)]
+[Kd(Run = "kd+fitnet", Temperature = 2), FitNet(Run = "kd+fitnet", Stages = new[] { 3, 4 })]
 [Fofa(Queries = 16, TokenWidth = 16, Heads = 2)]
 [Schedule(Epochs = 1, TeacherEpochs = 1, BatchSize = 8, LearningRate = 1e-3, WarmupEpochs = 0)]
 [Data(DatasetKind.FashionMnist, TrainLimit = 32)]
 public partial class TinyExperiment;
+
+/// <summary>No teacher: plain supervised training, as for training a teacher.</summary>
+[Experiment(Seed = 4)]
+[Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 4)]
+[Scratch]
+[Schedule(Epochs = 1, BatchSize = 8, WarmupEpochs = 0)]
+[Data(DatasetKind.FashionMnist, TrainLimit = 16)]
+public partial class TinyScratchExperiment;
+
+/// <summary>A plain TorchSharp module as the student, its four stages read through taps.</summary>
+[Experiment(Seed = 8)]
+[Teacher(Architecture.VisionTransformer, PatchSize = 7, EmbedDim = 16, Depth = 4, Heads = 2)]
+[Student(typeof(TinyTapNet))]
+[Tap(ModelRole.Student, 1, nameof(TinyTapNet.conv1), Channels = 8, Stride = 1)]
+[Tap(ModelRole.Student, 2, nameof(TinyTapNet.conv2), Channels = 16, Stride = 2)]
+[Tap(ModelRole.Student, 3, nameof(TinyTapNet.conv3), Channels = 32, Stride = 4)]
+[Tap(ModelRole.Student, 4, nameof(TinyTapNet.conv4), Channels = 32, Stride = 8)]
+[Scratch, Kd, FitNet, Cc, Fofa(Queries = 16, TokenWidth = 16, Heads = 2)]
+[Schedule(Epochs = 1, TeacherEpochs = 1, BatchSize = 8, WarmupEpochs = 0)]
+[Data(DatasetKind.FashionMnist, TrainLimit = 16)]
+public partial class TinyTappedExperiment;
 
 /// <summary>The reverse pairing (CNN teacher, ViT student) at 32 pixels, prompts on two stages.</summary>
 [Experiment(Seed = 5)]
@@ -61,6 +84,7 @@ public partial class TinyCifarExperiment;
 [Teacher(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 4)]
 [Student(Architecture.DeiTTiny, PatchSize = 7, EmbedDim = 16, Depth = 4, Heads = 2)]
 [Fofa(Queries = 16, TokenWidth = 16, Heads = 2)]
+[Dkd, Ofa]
 [Schedule(Epochs = 1, TeacherEpochs = 1, BatchSize = 8, WarmupEpochs = 0, GradientClip = 5)]
 [Data(DatasetKind.FashionMnist, TrainLimit = 16, Augmentation = AugmentationKind.VitRecipe)]
 public partial class TinyAugmentedExperiment;

@@ -111,6 +111,15 @@ public sealed class ExperimentHostTests : IDisposable
         Assert.Equal(1, await TinyReverseExperiment.RunAsync(["compare", "--out", Path.Combine(output, "bad"), "--teacher-weights", checkpoint]));
     }
 
+    [Fact]
+    public async Task An_experiment_without_a_teacher_trains_the_student_alone()
+    {
+        var folder = Path.Combine(output, "scratch-only");
+        Assert.Equal(0, await TinyScratchExperiment.RunAsync(["compare", "--out", folder]));
+        Assert.False(File.Exists(Path.Combine(folder, "teacher.safetensors")));
+        Assert.True(File.Exists(Path.Combine(folder, "student-scratch.safetensors")));
+    }
+
     [Theory]
     [InlineData("--epochs", "0")]
     [InlineData("--methods", "fofa,crd2")]

@@ -1,0 +1,86 @@
+using System.Collections.Generic;
+using System.Linq;
+using FofaDsl.Generators.Model;
+using static FofaDsl.Generators.Emitting.Literals;
+
+namespace FofaDsl.Generators.Emitting;
+
+/// <summary>Writes one training-step factory per declared run: supervised, FOFA, or the cross-entropy plus the run's loss terms.</summary>
+internal static class RunEmitter
+{
+    private const string Context = "global::FofaDsl.Hosting.MethodContext";
+
+    public static void EmitRuns(SourceWriter w, ExperimentSpec spec)
+    {
+        var names = FactoryNames(spec);
+        var first = true;
+        foreach (var run in spec.Runs)
+        {
+            if (!first) w.Line();
+            first = false;
+            var factory = names[run.Name];
+            switch (run.Kind)
+            {
+                case RunKind.Scratch:
+                    w.Line("/// <summary>The <c>scratch</c> run: the student trained on the labels alone (no teacher).</summary>");
+                    w.Line($"public static global::FofaDsl.Training.SupervisedStep {factory}({Context} context) =>");
+                    w.Line("    new(context.Student, CreateLossWeights().LabelSmoothing);");
+                    break;
+                case RunKind.Fofa:
+                    w.Line($"/// <summary>The <c>{Xml(run.Name)}</c> run: FOFA, the typed distillation graph over the trained teacher and a fresh student.</summary>");
+                    w.Line($"public static DistillationGraph {factory}({Context} context) =>");
+                    w.Line($"    new(({spec.Teacher!.RuntimeType})context.RequireTeacher(), ({spec.Student.RuntimeType})context.Student);");
+                    break;
+                default:
+                    EmitTermsRun(w, run, factory);
+                    break;
+            }
+        }
+    }
+
+    private static void EmitTermsRun(SourceWriter w, RunSpec run, string factory)
+    {
+        var description = string.Join(" plus ", run.Terms.Select(t => $"{t.DisplayName} ({string.Join(", ", t.Settings.Select(s => s.Name + " " + s.Literal))})"));
+        w.Line($"/// <summary>The <c>{Xml(run.Name)}</c> run: the weighted cross-entropy plus {Xml(description)}.</summary>");
+        w.Line($"public static global::FofaDsl.Distillation.DistillationStep {factory}({Context} context) => new(");
+        w.Line($"    {String(run.DisplayName)}, context.RequireTeacher(), context.Student, CreateLossWeights(),");
+        w.Line("    [");
+        foreach (var term in run.Terms)
+        {
+            var arguments = term.Constructor switch
+            {
+                TermConstructor.Models => "context.RequireTeacher(), context.Student, ",
+                TermConstructor.ModelsAndSamples => "context.RequireTeacher(), context.Student, context.TrainingSamples, ",
+                _ => "",
+            };
+            var settings = string.Join(", ", term.Settings.Select(s => $"{s.Name} = {s.Literal}"));
+            w.Line($"        new {term.TermType}({arguments}new {term.OptionsType} {{ {settings} }}),");
+        }
+        w.Line("    ]);");
+    }
+
+    /// <summary>The factory method of <paramref name="run"/>: <c>Create&lt;Run&gt;Step</c>.</summary>
+    public static string FactoryName(ExperimentSpec spec, RunSpec run) => FactoryNames(spec)[run.Name];
+
+    /// <summary>Factory names of every run, made unique in declaration order (run names that differ only in punctuation get a suffix).</summary>
+    private static Dictionary<string, string> FactoryNames(ExperimentSpec spec)
+    {
+        var names = new Dictionary<string, string>();
+        var used = new HashSet<string>();
+        foreach (var run in spec.Runs)
+        {
+            var baseName = "Create" + Pascal(run.Name) + "Step";
+            var name = baseName;
+            for (var i = 2; !used.Add(name); i++) name = baseName + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            names[run.Name] = name;
+        }
+        return names;
+    }
+
+    private static string Pascal(string runName)
+    {
+        var words = runName.Split(new[] { '+', '-', '_' }, System.StringSplitOptions.RemoveEmptyEntries);
+        var text = string.Concat(words.Select(word => char.ToUpperInvariant(word[0]) + word.Substring(1)));
+        return text.Length == 0 || char.IsDigit(text[0]) ? "Run" + text : text;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Linq;
+using FofaDsl.Generators.Model;
+
+namespace FofaDsl.Generators.Parsing;
+
+/// <summary>
+/// The comparison methods that are loss terms: their attribute, runtime term and options types, and
+/// each setting with its default and rule. Setting names are the same in the attribute and the options.
+/// </summary>
+internal static class MethodCatalog
+{
+    private const string Distillation = "global::FofaDsl.Distillation.";
+    private const string Baselines = "global::FofaDsl.Baselines.";
+
+    public static readonly MethodInfo[] Terms =
+    {
+        new("kd", "FofaDsl.KdAttribute", "Logit KD", Distillation + "KdTerm", Distillation + "KdOptions", TermConstructor.OptionsOnly,
+            Setting.Weight("Weight", 1), Setting.Positive("Temperature", 1)),
+        new("dkd", "FofaDsl.DkdAttribute", "DKD", Distillation + "DkdTerm", Distillation + "DkdOptions", TermConstructor.OptionsOnly,
+            Setting.Weight("Alpha", 1), Setting.Weight("Beta", 2), Setting.Positive("Temperature", 1)),
+        new("dist", "FofaDsl.DistAttribute", "DIST", Distillation + "DistTerm", Distillation + "DistOptions", TermConstructor.OptionsOnly,
+            Setting.Weight("Weight", 1), Setting.Weight("Beta", 1), Setting.Weight("Gamma", 1), Setting.Positive("Temperature", 1)),
+        new("fitnet", "FofaDsl.FitNetAttribute", "FitNet", Distillation + "FitNetTerm", Baselines + "FitNetOptions", TermConstructor.Models,
+            Setting.Weight("Weight", 1), Setting.Stages("Stages")),
+        new("ofa", "FofaDsl.OfaAttribute", "OFA", Distillation + "OfaTerm", Baselines + "OfaOptions", TermConstructor.Models,
+            Setting.Weight("Weight", 1), Setting.Positive("Eps", 1), Setting.Positive("Temperature", 1), Setting.Stages("Stages"), Setting.Flag("OfficialCodeForm")),
+        new("cc", "FofaDsl.CcAttribute", "CC", Distillation + "CcTerm", Distillation + "CcOptions", TermConstructor.Models,
+            Setting.Weight("Weight", 0.02), Setting.Count("EmbedDim", 128, 65536), Setting.Positive("Gamma", 0.4)),
+        new("rkd", "FofaDsl.RkdAttribute", "RKD", Distillation + "RkdTerm", Distillation + "RkdOptions", TermConstructor.OptionsOnly,
+            Setting.Weight("DistanceWeight", 25), Setting.Weight("AngleWeight", 50)),
+        new("crd", "FofaDsl.CrdAttribute", "CRD", Distillation + "CrdTerm", Distillation + "CrdOptions", TermConstructor.ModelsAndSamples,
+            Setting.Weight("Weight", 0.8), Setting.Count("EmbedDim", 128, 65536), Setting.Count("Negatives", 16384, 1 << 24),
+            Setting.Positive("Temperature", 0.07), Setting.Fraction("Momentum", 0.5)),
+    };
+
+    public static MethodInfo? FromAttribute(string? metadataName) => Terms.FirstOrDefault(t => t.AttributeName == metadataName);
+}
+
+/// <summary>One loss-term method of <see cref="MethodCatalog"/>.</summary>
+internal sealed class MethodInfo
+{
+    public MethodInfo(string kind, string attributeName, string displayName, string termType, string optionsType, TermConstructor constructor, params Setting[] settings)
+    {
+        Kind = kind;
+        AttributeName = attributeName;
+        DisplayName = displayName;
+        TermType = termType;
+        OptionsType = optionsType;
+        Constructor = constructor;
+        Settings = settings;
+    }
+
+    public string Kind { get; }
+    public string AttributeName { get; }
+    public string DisplayName { get; }
+    public string TermType { get; }
+    public string OptionsType { get; }
+    public TermConstructor Constructor { get; }
+    public Setting[] Settings { get; }
+}
+
+/// <summary>A method setting: its name, default and the rule its values follow.</summary>
+internal sealed class Setting
+{
+    private Setting(string name, SettingRule rule, double fallback, int maximum = 0)
+    {
+        Name = name;
+        Rule = rule;
+        Default = fallback;
+        Maximum = maximum;
+    }
+
+    public string Name { get; }
+    public SettingRule Rule { get; }
+    public double Default { get; }
+    public int Maximum { get; }
+
+    /// <summary>Whether the setting scales the term's loss (a term with all its weights at 0 contributes nothing).</summary>
+    public bool IsWeight => Rule == SettingRule.Weight;
+
+    public static Setting Weight(string name, double fallback) => new(name, SettingRule.Weight, fallback);
+    public static Setting Positive(string name, double fallback) => new(name, SettingRule.Positive, fallback);
+    public static Setting Fraction(string name, double fallback) => new(name, SettingRule.Fraction, fallback);
+    public static Setting Count(string name, int fallback, int maximum) => new(name, SettingRule.Count, fallback, maximum);
+    public static Setting Stages(string name) => new(name, SettingRule.Stages, 0);
+    public static Setting Flag(string name) => new(name, SettingRule.Flag, 0);
+}
+
+internal enum SettingRule
+{
+    /// <summary>Finite and non-negative.</summary>
+    Weight,
+    /// <summary>Finite and positive.</summary>
+    Positive,
+    /// <summary>In [0, 1).</summary>
+    Fraction,
+    /// <summary>An integer from 1 to the maximum.</summary>
+    Count,
+    /// <summary>Stage numbers 1..4, each at most once, at least one.</summary>
+    Stages,
+    /// <summary>A bool.</summary>
+    Flag,
+}
