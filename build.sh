@@ -35,7 +35,7 @@ case "$command" in
     build
     log=$(mktemp)
     status=0
-    for project in tests/FofaDsl.Generators.Tests tests/FofaDsl.Tests; do
+    for project in tests/FofaDsl.Generators.Tests tests/FofaDsl.CodeFixes.Tests tests/FofaDsl.Tests; do
       dotnet test "$project" -c "$configuration" --no-build -nologo "$@" 2>&1 | tee -a "$log" || status=1
     done
     passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
