@@ -90,7 +90,7 @@ internal sealed class ExperimentParser
         var weights = ParseWeights(Find(type, AttributeNames.LossWeights), name);
         var runs = ParseRuns(type, teacherAttribute is not null, weights, name);
         var fofaAttribute = Find(type, AttributeNames.Fofa);
-        var fofa = ParseFofa(fofaAttribute, student, runs.Any(r => r.Kind == RunKind.Fofa));
+        var fofa = ParseFofa(fofaAttribute, student, runs.Any(r => r.Kind == RunKind.Fofa), studentAttribute?.Location ?? identifier);
         if (fofa is not null && teacher is { IsTapped: true } && runs.Any(r => r.Kind == RunKind.Fofa) && fofa.Prompts && fofa.PromptStages.Count > 0)
             Report(DiagnosticCatalog.PromptsNeedStagedTeacher, fofaAttribute?.LocationOf("Prompts") ?? teacherAttribute?.Location, string.Join(", ", fofa.PromptStages), teacher.Architecture);
         var schedule = ParseSchedule(Find(type, AttributeNames.Schedule));
@@ -623,7 +623,7 @@ internal sealed class ExperimentParser
         return preset;
     }
 
-    private FofaSpec? ParseFofa(AttributeReader? fofa, ModelSpec? student, bool runsFofa)
+    private FofaSpec? ParseFofa(AttributeReader? fofa, ModelSpec? student, bool runsFofa, LocationInfo? studentLocation)
     {
         var queries = fofa?.Int("Queries", Defaults.Queries) ?? Defaults.Queries;
         var width = fofa?.Int("TokenWidth", Defaults.TokenWidth) ?? Defaults.TokenWidth;
@@ -655,7 +655,7 @@ internal sealed class ExperimentParser
             {
                 var shape = student.Stages[i];
                 if (shape.Height < grid)
-                    Report(DiagnosticCatalog.GridLargerThanStage, fofa?.LocationOf("Queries") ?? null, i + 1, shape.Height, shape.Width, grid, queries);
+                    Report(DiagnosticCatalog.GridLargerThanStage, fofa?.LocationOf("Queries") ?? studentLocation, i + 1, shape.Height, shape.Width, grid, queries);
             }
         }
 
@@ -751,9 +751,11 @@ internal sealed class ExperimentParser
         return root > 0 && root * root == value;
     }
 
+    /// <summary>The valid N = 4*g*g nearest to <paramref name="queries"/>; a tie goes to the larger (as the code fix rounds).</summary>
     private static int NearestValidQueries(int queries)
     {
-        var grid = Math.Max(1, (int)Math.Round(Math.Sqrt(Math.Max(queries, 4) / 4.0)));
-        return 4 * grid * grid;
+        var lower = Math.Max(1, (int)Math.Floor(Math.Sqrt(Math.Max(queries, 4) / 4.0)));
+        long below = 4L * lower * lower, above = 4L * (lower + 1) * (lower + 1);
+        return (int)(queries - below < above - queries ? below : above);
     }
 }
