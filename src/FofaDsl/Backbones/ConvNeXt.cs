@@ -78,7 +78,25 @@ public sealed class ConvNeXt : StagedBackbone
     }
 
     /// <inheritdoc />
-    public override Tensor ForwardHead(Tensor lastStage) => head.call(lastStage);
+    public override int EmbeddingWidth => Options.Dims[3];
+
+    /// <inheritdoc />
+    public override bool ClassifiesEmbedding => true;
+
+    /// <summary>Global average pooling and the head's <c>norm</c> (<see cref="ConvNeXtHead.Pool"/>): what <c>head.fc</c> reads.</summary>
+    /// <param name="lastStage">Stage 4's output.</param>
+    public override Tensor ForwardEmbedding(Tensor lastStage) => head.Pool(lastStage);
+
+    /// <summary><c>head.fc</c>.</summary>
+    /// <param name="embedding">Output of <see cref="ForwardEmbedding"/>.</param>
+    public override Tensor ForwardClassifier(Tensor embedding) => head.Classify(embedding);
+
+    /// <summary>Pooling, <c>head.norm</c>, <c>head.fc</c> (timm's head).</summary>
+    public override Tensor ForwardHead(Tensor lastStage)
+    {
+        using var scope = NewDisposeScope();
+        return ForwardClassifier(ForwardEmbedding(lastStage)).MoveToOuterDisposeScope();
+    }
 
     /// <summary>timm's init: truncated normal (std 0.02) for convolutions and linears, zero biases; norms start at 1 and 0.</summary>
     private void InitializeWeights()

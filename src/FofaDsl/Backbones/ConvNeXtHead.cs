@@ -25,7 +25,19 @@ public sealed class ConvNeXtHead : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var pooled = input.mean([2, 3], keepdim: true);
-        return fc.call(norm.call(pooled).flatten(1)).MoveToOuterDisposeScope();
+        return Classify(Pool(input)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Global average pool, <c>norm</c>, flatten: the features <c>[B, C]</c> that <c>fc</c> reads.</summary>
+    /// <param name="input">Feature map <c>[B, C, H, W]</c>.</param>
+    public Tensor Pool(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var pooled = input.mean([2, 3], keepdim: true);
+        return norm.call(pooled).flatten(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary><c>fc</c>: pooled features <c>[B, C]</c> to logits.</summary>
+    /// <param name="pooled">Output of <see cref="Pool"/>.</param>
+    public Tensor Classify(Tensor pooled) => fc.call(pooled);
 }

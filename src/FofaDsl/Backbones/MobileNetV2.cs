@@ -125,11 +125,24 @@ public sealed class MobileNetV2 : StagedBackbone
     }
 
     /// <inheritdoc />
+    public override int EmbeddingWidth => Options.HeadWidth;
+
+    /// <inheritdoc />
+    public override bool ClassifiesEmbedding => true;
+
+    /// <summary>Global average pooling of the conv head's output: what <c>classifier</c> reads.</summary>
+    /// <param name="lastStage">Stage 4's output.</param>
+    public override Tensor ForwardEmbedding(Tensor lastStage) => lastStage.mean([2, 3]);
+
+    /// <summary><c>classifier</c>.</summary>
+    /// <param name="embedding">Output of <see cref="ForwardEmbedding"/>.</param>
+    public override Tensor ForwardClassifier(Tensor embedding) => classifier.call(embedding);
+
+    /// <inheritdoc />
     public override Tensor ForwardHead(Tensor lastStage)
     {
         using var scope = NewDisposeScope();
-        var pooled = lastStage.mean([2, 3]);
-        return classifier.call(pooled).MoveToOuterDisposeScope();
+        return ForwardClassifier(ForwardEmbedding(lastStage)).MoveToOuterDisposeScope();
     }
 
     /// <summary>

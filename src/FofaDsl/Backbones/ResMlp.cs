@@ -69,11 +69,28 @@ public sealed class ResMlp : StagedBackbone
     /// <inheritdoc />
     public override Tensor ForwardStage(int stage, Tensor input) => BlockStages.Run(blocks, stageEnds, stage, input);
 
+    /// <inheritdoc />
+    public override int EmbeddingWidth => Options.EmbedDim;
+
+    /// <inheritdoc />
+    public override bool ClassifiesEmbedding => true;
+
+    /// <summary>The final <c>norm</c>, then the mean over the tokens: what <c>head</c> reads.</summary>
+    /// <param name="lastStage">Stage 4's output.</param>
+    public override Tensor ForwardEmbedding(Tensor lastStage)
+    {
+        using var scope = NewDisposeScope();
+        return norm.call(lastStage).mean([1]).MoveToOuterDisposeScope();
+    }
+
+    /// <summary><c>head</c>.</summary>
+    /// <param name="embedding">Output of <see cref="ForwardEmbedding"/>.</param>
+    public override Tensor ForwardClassifier(Tensor embedding) => head.call(embedding);
+
     /// <summary>Final norm, mean over the tokens, then <c>head</c>.</summary>
     public override Tensor ForwardHead(Tensor lastStage)
     {
         using var scope = NewDisposeScope();
-        var pooled = norm.call(lastStage).mean([1]);
-        return head.call(pooled).MoveToOuterDisposeScope();
+        return ForwardClassifier(ForwardEmbedding(lastStage)).MoveToOuterDisposeScope();
     }
 }

@@ -91,11 +91,28 @@ public sealed class ResNet : StagedBackbone
     };
 
     /// <inheritdoc />
+    public override int EmbeddingWidth => Options.StageWidth(4);
+
+    /// <inheritdoc />
+    public override bool ClassifiesEmbedding => true;
+
+    /// <summary>Global average pooling (<c>avgpool</c>), flattened: what <c>fc</c> reads.</summary>
+    /// <param name="lastStage">Stage 4's output.</param>
+    public override Tensor ForwardEmbedding(Tensor lastStage)
+    {
+        using var scope = NewDisposeScope();
+        return avgpool.call(lastStage).flatten(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary><c>fc</c>.</summary>
+    /// <param name="embedding">Output of <see cref="ForwardEmbedding"/>.</param>
+    public override Tensor ForwardClassifier(Tensor embedding) => fc.call(embedding);
+
+    /// <inheritdoc />
     public override Tensor ForwardHead(Tensor lastStage)
     {
         using var scope = NewDisposeScope();
-        var pooled = avgpool.call(lastStage).flatten(1);
-        return fc.call(pooled).MoveToOuterDisposeScope();
+        return ForwardClassifier(ForwardEmbedding(lastStage)).MoveToOuterDisposeScope();
     }
 
     private static Sequential MakeLayer(int inChannels, int outChannels, int blocks, int stride)

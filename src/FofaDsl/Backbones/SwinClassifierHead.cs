@@ -20,6 +20,14 @@ public sealed class SwinClassifierHead : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor tokens)
     {
         using var scope = NewDisposeScope();
-        return fc.call(tokens.mean([1])).MoveToOuterDisposeScope();
+        return Classify(Pool(tokens)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The mean over the tokens <c>[B, D]</c>: what <c>fc</c> reads.</summary>
+    /// <param name="tokens">Tokens <c>[B, L, D]</c>.</param>
+    public Tensor Pool(Tensor tokens) => tokens.mean([1]);
+
+    /// <summary><c>fc</c>: pooled features <c>[B, D]</c> to logits.</summary>
+    /// <param name="pooled">Output of <see cref="Pool"/>.</param>
+    public Tensor Classify(Tensor pooled) => fc.call(pooled);
 }

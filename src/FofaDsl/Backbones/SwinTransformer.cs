@@ -83,11 +83,29 @@ public sealed class SwinTransformer : StagedBackbone, Weights.ICheckpointKeyMapp
         return GridToTokens(layers[stage - 1].call(grid)).MoveToOuterDisposeScope();
     }
 
+    /// <inheritdoc />
+    public override int EmbeddingWidth => Options.LayerDim(SwinTransformerOptions.LayerCount - 1);
+
+    /// <inheritdoc />
+    public override bool ClassifiesEmbedding => true;
+
+    /// <summary>The final <c>norm</c>, then the mean over the tokens (<see cref="SwinClassifierHead.Pool"/>): what <c>head.fc</c> reads.</summary>
+    /// <param name="lastStage">Stage 4's output.</param>
+    public override Tensor ForwardEmbedding(Tensor lastStage)
+    {
+        using var scope = NewDisposeScope();
+        return head.Pool(norm.call(lastStage)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary><c>head.fc</c>.</summary>
+    /// <param name="embedding">Output of <see cref="ForwardEmbedding"/>.</param>
+    public override Tensor ForwardClassifier(Tensor embedding) => head.Classify(embedding);
+
     /// <summary>Final norm, mean over the tokens, then <c>head.fc</c>.</summary>
     public override Tensor ForwardHead(Tensor lastStage)
     {
         using var scope = NewDisposeScope();
-        return head.call(norm.call(lastStage)).MoveToOuterDisposeScope();
+        return ForwardClassifier(ForwardEmbedding(lastStage)).MoveToOuterDisposeScope();
     }
 
     /// <summary>

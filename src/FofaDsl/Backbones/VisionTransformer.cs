@@ -79,12 +79,29 @@ public sealed class VisionTransformer : StagedBackbone
     /// <inheritdoc />
     public override Tensor ForwardStage(int stage, Tensor input) => BlockStages.Run(blocks, stageEnds, stage, input);
 
+    /// <inheritdoc />
+    public override int EmbeddingWidth => Options.EmbedDim;
+
+    /// <inheritdoc />
+    public override bool ClassifiesEmbedding => true;
+
+    /// <summary>The class token after the final <c>norm</c> (timm's pre-logits): what <c>head</c> reads.</summary>
+    /// <param name="lastStage">Stage 4's output.</param>
+    public override Tensor ForwardEmbedding(Tensor lastStage)
+    {
+        using var scope = NewDisposeScope();
+        return norm.call(lastStage)[.., 0].MoveToOuterDisposeScope();
+    }
+
+    /// <summary><c>head</c>.</summary>
+    /// <param name="embedding">Output of <see cref="ForwardEmbedding"/>.</param>
+    public override Tensor ForwardClassifier(Tensor embedding) => head.call(embedding);
+
     /// <summary>Final norm, then the class token through <c>head</c>.</summary>
     public override Tensor ForwardHead(Tensor lastStage)
     {
         using var scope = NewDisposeScope();
-        var classToken = norm.call(lastStage)[.., 0];
-        return head.call(classToken).MoveToOuterDisposeScope();
+        return ForwardClassifier(ForwardEmbedding(lastStage)).MoveToOuterDisposeScope();
     }
 
     private void InitializeWeights()

@@ -46,7 +46,7 @@ public sealed class FitNetLoss : nn.Module
     /// <summary>Sum over the selected stages of <c>MSE(regressor(f_s), f_t)</c>; the teacher side takes no gradient.</summary>
     /// <param name="studentStages">The student's four stage outputs.</param>
     /// <param name="teacherStages">The teacher's four stage outputs (class tokens included).</param>
-    public Tensor Loss(Tensor[] studentStages, Tensor[] teacherStages)
+    public Tensor Loss(IReadOnlyList<Tensor> studentStages, IReadOnlyList<Tensor> teacherStages)
     {
         using var scope = NewDisposeScope();
         Tensor? total = null;

@@ -77,6 +77,23 @@ public sealed class BatchLoader
     /// </summary>
     public IEnumerable<(Tensor Images, Tensor Labels)> Epoch(int epoch)
     {
+        foreach (var (images, labels, _) in Batches(epoch, withIndices: false))
+            yield return (images, labels);
+    }
+
+    /// <summary>
+    /// The batches of epoch <paramref name="epoch"/> as <see cref="Epoch"/> makes them, each with the
+    /// data-set index of every image (<c>[B]</c>, int64: the positions in <see cref="OrderFor"/>), which
+    /// CRD's memory bank is addressed by. Each tensor is new and owned by the caller.
+    /// </summary>
+    public IEnumerable<(Tensor Images, Tensor Labels, Tensor Indices)> EpochWithIndices(int epoch)
+    {
+        foreach (var (images, labels, indices) in Batches(epoch, withIndices: true))
+            yield return (images, labels, indices!);
+    }
+
+    private IEnumerable<(Tensor Images, Tensor Labels, Tensor? Indices)> Batches(int epoch, bool withIndices)
+    {
         int[] order = OrderFor(epoch);
         int batches = BatchesPerEpoch;
         int batchSize = Options.BatchSize;
@@ -86,6 +103,7 @@ public sealed class BatchLoader
         // One buffer reused for every batch: torch.tensor copies it into the tensor.
         var imageBuffer = new float[Math.Min(batchSize, Math.Max(order.Length, 1)) * imageSize];
         var labelBuffer = new long[Math.Min(batchSize, Math.Max(order.Length, 1))];
+        var indexBuffer = new long[labelBuffer.Length];
 
         for (int b = 0; b < batches; b++)
         {
@@ -97,12 +115,14 @@ public sealed class BatchLoader
                 bool flip = flipRandom is not null && flipRandom.Next(2) == 1;
                 WriteImage(Dataset.Image(index), imageBuffer.AsSpan(k * imageSize, imageSize), flip);
                 labelBuffer[k] = Dataset.Label(index);
+                indexBuffer[k] = index;
             }
 
             var images = torch.tensor(
                 new Memory<float>(imageBuffer, 0, size * imageSize), [size, Dataset.Channels, Dataset.Height, Dataset.Width]);
             var labels = torch.tensor(new Memory<long>(labelBuffer, 0, size), [size]);
-            yield return (images, labels);
+            var indices = withIndices ? torch.tensor(new Memory<long>(indexBuffer, 0, size), [size]) : null;
+            yield return (images, labels, indices);
         }
     }
 

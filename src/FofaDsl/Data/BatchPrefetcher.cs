@@ -14,56 +14,76 @@ public static class BatchPrefetcher
     /// ready. Leaving the loop early stops the producer and frees the batches it had prepared; an
     /// exception in the producer surfaces in the consumer.
     /// </summary>
-    public static IEnumerable<(Tensor Images, Tensor Labels)> Prefetch(IEnumerable<(Tensor Images, Tensor Labels)> batches, int depth = 2, CancellationToken cancellation = default)
+    public static IEnumerable<(Tensor Images, Tensor Labels)> Prefetch(IEnumerable<(Tensor Images, Tensor Labels)> batches, int depth = 2, CancellationToken cancellation = default) =>
+        Prefetch(batches, depth, cancellation, batch =>
+        {
+            batch.Images.Dispose();
+            batch.Labels.Dispose();
+        });
+
+    /// <summary>
+    /// <see cref="Prefetch(IEnumerable{ValueTuple{Tensor, Tensor}}, int, CancellationToken)"/> for batches
+    /// that carry the data-set index of each image (<see cref="BatchLoader.EpochWithIndices"/>).
+    /// </summary>
+    public static IEnumerable<(Tensor Images, Tensor Labels, Tensor Indices)> Prefetch(IEnumerable<(Tensor Images, Tensor Labels, Tensor Indices)> batches, int depth = 2, CancellationToken cancellation = default) =>
+        Prefetch(batches, depth, cancellation, batch =>
+        {
+            batch.Images.Dispose();
+            batch.Labels.Dispose();
+            batch.Indices.Dispose();
+        });
+
+    private static IEnumerable<TBatch> Prefetch<TBatch>(IEnumerable<TBatch> batches, int depth, CancellationToken cancellation, Action<TBatch> dispose)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        using var queue = new BlockingCollection<(Tensor Images, Tensor Labels)>(depth);
-        var producer = Task.Run(() =>
+        return Run();
+
+        // An inner iterator, so that a bad depth throws at the call rather than at the first MoveNext.
+        IEnumerable<TBatch> Run()
         {
-            try
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            using var queue = new BlockingCollection<TBatch>(depth);
+            var producer = Task.Run(() =>
             {
-                foreach (var batch in batches)
+                try
                 {
-                    try
+                    foreach (var batch in batches)
                     {
-                        queue.Add(batch, stop.Token);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        batch.Images.Dispose();
-                        batch.Labels.Dispose();
-                        return;
+                        try
+                        {
+                            queue.Add(batch, stop.Token);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            dispose(batch);
+                            return;
+                        }
                     }
                 }
+                finally
+                {
+                    queue.CompleteAdding();
+                }
+            });
+
+            try
+            {
+                foreach (var batch in queue.GetConsumingEnumerable(cancellation)) yield return batch;
+                producer.GetAwaiter().GetResult(); // rethrows a producer failure
             }
             finally
             {
-                queue.CompleteAdding();
-            }
-        });
-
-        try
-        {
-            foreach (var batch in queue.GetConsumingEnumerable(cancellation)) yield return batch;
-            producer.GetAwaiter().GetResult(); // rethrows a producer failure
-        }
-        finally
-        {
-            stop.Cancel();
-            try
-            {
-                producer.Wait();
-            }
-            catch (AggregateException)
-            {
-                // Already rethrown above when the batches ran out; otherwise the consumer left early
-                // (or failed) and its own exit is what matters.
-            }
-            while (queue.TryTake(out var left))
-            {
-                left.Images.Dispose();
-                left.Labels.Dispose();
+                stop.Cancel();
+                try
+                {
+                    producer.Wait();
+                }
+                catch (AggregateException)
+                {
+                    // Already rethrown above when the batches ran out; otherwise the consumer left early
+                    // (or failed) and its own exit is what matters.
+                }
+                while (queue.TryTake(out var left)) dispose(left);
             }
         }
     }

@@ -29,6 +29,13 @@ public interface ITrainingStep
     /// <summary>Computes the loss for one batch (images normalised, labels int64).</summary>
     StepOutput Compute(Tensor images, Tensor labels);
 
+    /// <summary>
+    /// Computes the loss for one batch whose images have dataset indices <paramref name="sampleIndices"/>
+    /// (<c>[B]</c>, int64); the training loop calls this one. Methods that need no indices (all but
+    /// CRD) keep the default, which ignores them.
+    /// </summary>
+    StepOutput Compute(Tensor images, Tensor labels, Tensor sampleIndices) => Compute(images, labels);
+
     /// <summary>Modules whose weights and buffers a checkpoint holds (the student and the method's own modules).</summary>
     IReadOnlyList<nn.Module> StatefulModules { get; }
 

@@ -80,12 +80,13 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
             var sums = resuming ? new Dictionary<string, double>(state.EpochSums) : new Dictionary<string, double>();
             var skip = resuming ? state.StepInEpoch : 0;
             var batch = 0;
-            foreach (var (images, labels) in BatchPrefetcher.Prefetch(loader.Epoch(epoch), depth: 2, cancellation))
+            foreach (var (images, labels, indices) in BatchPrefetcher.Prefetch(loader.EpochWithIndices(epoch), depth: 2, cancellation))
             {
                 cancellation.ThrowIfCancellationRequested();
                 // The loader hands over each batch; it is freed here, not left to the finalizer.
                 using var batchImages = images;
                 using var batchLabels = labels;
+                using var batchIndices = indices;
                 using var scope = NewDisposeScope();
                 // A resumed epoch replays its data order and augmentation draws up to where it stopped.
                 if (batch++ < skip) continue;
@@ -93,7 +94,8 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = lr.At(globalStep);
                 optimizer.zero_grad();
                 var (inputs, targets) = Augment(images.to(target), labels.to(target), normalisation, train.ClassCount, epoch, batch);
-                var output = step.Compute(ImageBatches.Resize(inputs, imageSize), targets);
+                // Mixup and cutmix keep the image order, so each row's data-set index still holds.
+                var output = step.Compute(ImageBatches.Resize(inputs, imageSize), targets, indices.to(target));
                 // One host read per term per step: needed anyway for logging, and it stops a
                 // diverging run before the optimizer writes NaNs into the weights.
                 var values = new Dictionary<string, float>();
