@@ -99,7 +99,7 @@ public abstract class StagedBackbone : nn.Module<Tensor, Tensor>
     /// computed from stage 4 beside <see cref="ForwardHead"/>.
     /// </summary>
     /// <param name="images">Images <c>[B, C, H, W]</c>.</param>
-    public ModelOutputs ForwardAll(Tensor images)
+    public virtual ModelOutputs ForwardAll(Tensor images)
     {
         using var scope = NewDisposeScope();
         var stages = new Tensor[4];

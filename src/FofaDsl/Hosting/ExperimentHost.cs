@@ -190,7 +190,8 @@ public static class ExperimentHost
             var step = method.CreateStep(new MethodContext(method.NeedsTeacher ? teacher : null, experiment.CreateStudent(), test.Count));
             step.MoveTo(device);
             step.SetTraining(true);
-            var result = step.Compute(images, labels);
+            // Stand-in dataset indices for methods with a per-sample memory (CRD): the check batch is the first images.
+            var result = step.Compute(images, labels, arange(images.shape[0], dtype: ScalarType.Int64, device: device));
             result.Total.backward();
             output.WriteLine($"{method.Name} ({step.MethodName}): {step.TrainableParameters().Sum(p => p.numel()):N0} trainable parameters");
             foreach (var term in result.Terms) output.WriteLine($"  {term.Name}: {term.Value.item<float>():F4}");

@@ -58,7 +58,7 @@ public sealed class GeneratedProgramTests
         torch.manual_seed(3);
         var model = new TinyTapNet(10, 28, 1);
         var wrong = TinyTappedExperiment.Spec.StudentStages.Select((g, i) => i == 2 ? g with { Channels = 99 } : g).ToArray();
-        var tapped = new Backbones.TappedBackbone<TinyTapNet>(model, 10, [model.conv1, model.conv2, model.conv3, model.conv4], wrong);
+        var tapped = new FofaDsl.Backbones.TappedBackbone<TinyTapNet>(model, 10, [model.conv1, model.conv2, model.conv3, model.conv4], wrong);
         var error = Assert.Throws<InvalidOperationException>(() => tapped.ForwardWithStages(randn(1, 1, 28, 28)));
         Assert.Contains("Stage 3", error.Message);
         Assert.Contains("Channels", error.Message);
