@@ -16,4 +16,7 @@ public sealed class CcAttribute : DistillationMethodAttribute
 
     /// <summary>Gaussian kernel parameter gamma; positive. Default 0.4.</summary>
     public double Gamma { get; set; } = 0.4;
+
+    /// <summary>Order of the Taylor expansion of the Gaussian kernel, 1 to 8. Default 2.</summary>
+    public int TaylorOrder { get; set; } = 2;
 }

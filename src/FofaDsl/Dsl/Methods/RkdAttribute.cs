@@ -12,4 +12,7 @@ public sealed class RkdAttribute : DistillationMethodAttribute
 
     /// <summary>Weight of the angle term. Default 50.</summary>
     public double AngleWeight { get; set; } = 50;
+
+    /// <summary>Floor of the pairwise distances before normalising; positive. Default 1e-12.</summary>
+    public double Eps { get; set; } = 1e-12;
 }
