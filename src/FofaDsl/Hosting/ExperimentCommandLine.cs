@@ -62,7 +62,6 @@ internal sealed class ExperimentCommandLine
         resume = new Option<bool>("--resume") { Description = "Continue an interrupted run in --out from its checkpoints (same as the resume command)." };
 
         Root = new RootCommand($"{experimentName}: a FOFA distillation experiment. Without a command, runs compare.");
-        Root.TreatUnmatchedTokensAsErrors = false;
         foreach (var option in SharedOptions) Root.Options.Add(option);
         Root.Options.Add(resume);
         Root.SetAction(parse => run(Read(parse, "compare")));
@@ -101,7 +100,10 @@ internal sealed class ExperimentCommandLine
     /// <summary>Every problem with the parse, each naming the bad argument: System.CommandLine's errors, then unknown options, verbs and extra words.</summary>
     public static IReadOnlyList<string> Errors(ParseResult parse, IReadOnlyList<string> args)
     {
-        var errors = parse.Errors.Select(e => e.Message).ToList();
+        // System.CommandLine's own "unrecognized" error is replaced by one that says what the token looks like.
+        var errors = parse.Errors.Select(e => e.Message)
+            .Where(message => !parse.UnmatchedTokens.Any(token => message.StartsWith("Unrecognized command or argument", StringComparison.Ordinal) && message.Contains($"'{token}'", StringComparison.Ordinal)))
+            .ToList();
         foreach (var token in parse.UnmatchedTokens)
         {
             if (token.StartsWith('-')) errors.Add($"Unknown option '{token}'. Run with --help for the list.");
@@ -131,7 +133,7 @@ internal sealed class ExperimentCommandLine
 
     private void Add(string name, string description, Func<RunOptions, int> run, params Option[] options)
     {
-        var command = new Command(name, description) { TreatUnmatchedTokensAsErrors = false };
+        var command = new Command(name, description);
         foreach (var option in options) command.Options.Add(option);
         command.SetAction(parse => run(Read(parse, name)));
         Root.Subcommands.Add(command);

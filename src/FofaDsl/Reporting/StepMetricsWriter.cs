@@ -29,7 +29,8 @@ public sealed class StepMetricsWriter(string path) : ITrainingProgress, IDisposa
         writer = null;
         terms = null;
         existingHeader = null;
-        if (run.CompletedSteps == 0 || !File.Exists(Path))
+        if (!File.Exists(Path)) return;
+        if (run.CompletedSteps == 0)
         {
             File.Delete(Path);
             return;
