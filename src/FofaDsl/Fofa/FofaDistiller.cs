@@ -199,6 +199,22 @@ public sealed class FofaDistiller : nn.Module
     }
 
     /// <summary>
+    /// Region-aware attention of the student on <paramref name="images"/> (the paper's Figure 3), with the
+    /// student and the attention in their current mode (call <c>eval()</c> first for evaluation) and no
+    /// gradients; null in the ablation without region-aware attention. Nothing is stored or changed.
+    /// </summary>
+    /// <param name="images">Input images <c>[B, C, H, W]</c>, at the student's size.</param>
+    public RegionAttentionMaps? RegionAttentionFor(Tensor images)
+    {
+        if (region_attention is null) return null;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (_, studentStages) = Student.ForwardWithStages(images);
+        var probabilities = region_attention.AttentionProbabilities(studentStages);
+        return new RegionAttentionMaps(probabilities.MoveToOuterDisposeScope(), Options.GridSize);
+    }
+
+    /// <summary>
     /// The teacher with an adaptive feedback prompt before each selected stage: logits and the four
     /// stage outputs, differentiable with respect to the prompts.
     /// </summary>

@@ -87,21 +87,39 @@ public sealed class RegionAwareAttention : nn.Module<Tensor[], Tensor[]>
             throw new ArgumentException($"Expected 4 student stage tensors, got {studentStages.Length}.", nameof(studentStages));
 
         using var scope = NewDisposeScope();
-        var tokens = cat(studentStages.Select((s, i) => projectors[i].call(s)).ToArray(), 1); // [B, N, d], stage-major
-        var batch = tokens.shape[0];
-        var queries = tokens.shape[1];
-
-        var normed = norm.call(tokens);
-        var q = to_q.call(normed);
-        var kv = to_kv.call(normed).chunk(2, -1);
-        var code = PositionCode(batch, tokens.device);
-        q = q + code;
-        var k = kv[0] + code;
-        var v = kv[1];
-
+        var (q, k, v) = QueriesKeysValues(studentStages);
+        var batch = q.shape[0];
+        var queries = q.shape[1];
         var attended = nn.functional.scaled_dot_product_attention(SplitHeads(q), SplitHeads(k), SplitHeads(v))
             .transpose(1, 2).reshape(batch, queries, dim);
         return attended.split(queriesPerStage, 1).Select(block => block.MoveToOuterDisposeScope()).ToArray();
+    }
+
+    /// <summary>
+    /// The attention probabilities <see cref="forward"/> applies, <c>[B, heads, N, N]</c> (queries by keys,
+    /// stage-major, each stage's <c>g x g</c> grid row by row): <c>softmax(q k^T / sqrt(d / heads))</c>, for
+    /// inspection (the paper's Figure 3). Training never calls it, so its numerics are untouched.
+    /// </summary>
+    public Tensor AttentionProbabilities(Tensor[] studentStages)
+    {
+        if (studentStages.Length != FofaOptions.StageCount)
+            throw new ArgumentException($"Expected 4 student stage tensors, got {studentStages.Length}.", nameof(studentStages));
+
+        using var scope = NewDisposeScope();
+        var (q, k, _) = QueriesKeysValues(studentStages);
+        var scores = SplitHeads(q).matmul(SplitHeads(k).transpose(-2, -1)) / Math.Sqrt(dim / heads);
+        return scores.softmax(-1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Tokens of the four stages to Q (with the position code), K (with it) and V, each <c>[B, N, d]</c>.</summary>
+    private (Tensor Q, Tensor K, Tensor V) QueriesKeysValues(Tensor[] studentStages)
+    {
+        var tokens = cat(studentStages.Select((s, i) => projectors[i].call(s)).ToArray(), 1); // [B, N, d], stage-major
+        var normed = norm.call(tokens);
+        var q = to_q.call(normed);
+        var kv = to_kv.call(normed).chunk(2, -1);
+        var code = PositionCode(tokens.shape[0], tokens.device);
+        return (q + code, kv[0] + code, kv[1]);
     }
 
     /// <summary>

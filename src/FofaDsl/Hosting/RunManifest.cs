@@ -17,6 +17,9 @@ public static class RunManifest
         var manifest = new Dictionary<string, object?>
         {
             ["experiment"] = experiment.Name,
+            // What resume continues: the verb (train or compare) and the methods below.
+            ["command"] = options.Command,
+            ["resumed"] = options.Resume,
             ["fingerprint"] = experiment.Fingerprint,
             ["seed"] = experiment.Seed,
             ["teacher"] = experiment.TeacherDescription,

@@ -1,45 +1,18 @@
-using System.Globalization;
 using FofaDsl.Training;
 
 namespace FofaDsl.Hosting;
 
 /// <summary>
-/// The generated program's command line: <c>[compare|check] [--option value]...</c>.
-/// Every option overrides the corresponding declaration of the experiment.
+/// The generated program's resolved command line: the verb (<c>compare</c>, <c>train</c>, <c>resume</c>,
+/// <c>eval</c>, <c>check</c>, <c>export</c>) and every option, each overriding the experiment's declaration.
+/// Run the program with <c>--help</c> (or <c>&lt;verb&gt; --help</c>) for the list.
 /// </summary>
 public sealed record RunOptions
 {
-    /// <summary>Text printed by <c>--help</c>.</summary>
-    public const string Usage = """
-        Usage: <program> [compare|check] [options]
-          compare (default)      train the teacher (or load --teacher-weights), then the student from scratch,
-                                 with logit KD and with FOFA; print top-1 accuracy and wall time of each
-          check                  build the distillation graph, run one FOFA step on a few images, print every
-                                 stage shape and parameter count, then exit
-        Options:
-          --methods LIST         comma-separated, in order, from the methods the experiment declares
-                                 (default: all of them, in declaration order)
-          --epochs N             student epochs            --teacher-epochs N   teacher epochs
-          --batch-size N         mini-batch size           --lr X               peak learning rate
-          --data DIR             folder with the dataset files (default: the embedded subset)
-          --train-limit N        use at most N training images, class-balanced (0 = all)
-          --teacher-weights F    load the teacher from F instead of training it: a PyTorch state_dict
-                                 (.pt, .pth, .bin, .safetensors; timm/torchvision names), e.g. a run's teacher.safetensors
-          --student-weights F    start every student from F (a classifier of another class count is skipped)
-          --out DIR              output folder (default: the declared one, else runs/<experiment>)
-          --checkpoint-every N   also write the last checkpoint every N steps (default: declared, else epoch ends)
-          --seed N               seed of every random choice
-          --threads N            CPU threads for TorchSharp (default: all cores)
-          --device D             auto (CUDA when available), cpu, cuda or cuda:N (default: declared, else auto)
-          --no-tf32              keep full FP32 matrix math on CUDA (TF32 is on by default there)
-          --resume               continue an interrupted run in --out: reuse the trained teacher and resume
-                                 each method from its last checkpoint (checkpoints/<method>/last.ckpt)
-        """;
-
-    /// <summary><c>compare</c> or <c>check</c>.</summary>
+    /// <summary>The verb: <c>compare</c> (the default), <c>train</c>, <c>resume</c>, <c>eval</c>, <c>check</c> or <c>export</c>.</summary>
     public string Command { get; init; } = "compare";
 
-    /// <summary>Methods to run in <c>compare</c>, in order; null for every declared method.</summary>
+    /// <summary>Methods to run (<c>compare</c>, <c>train</c>, <c>check</c>), in order; null for every declared method.</summary>
     public IReadOnlyList<string>? Methods { get; init; }
 
     /// <summary>Override of the student epochs.</summary>
@@ -84,52 +57,29 @@ public sealed record RunOptions
     /// <summary>Whether CUDA matrix math may use TF32.</summary>
     public bool AllowTf32 { get; init; } = true;
 
-    /// <summary>Whether to continue an interrupted run from its checkpoints.</summary>
+    /// <summary>Whether to continue an interrupted run from its checkpoints (<c>resume</c>, or <c>--resume</c> on <c>compare</c>/<c>train</c>).</summary>
     public bool Resume { get; init; }
 
-    /// <summary>Whether <c>--help</c> was asked for.</summary>
+    /// <summary><c>eval</c>/<c>export</c>: the training checkpoint to read, or null for <c>&lt;out&gt;/checkpoints/&lt;method&gt;/best.ckpt</c>.</summary>
+    public string? Checkpoint { get; init; }
+
+    /// <summary><c>eval</c>: student weights (safetensors or a TorchSharp file) to evaluate instead of a checkpoint.</summary>
+    public string? Weights { get; init; }
+
+    /// <summary><c>eval</c>/<c>export</c>: the method whose step to build; null for the checkpoint's own, else the last declared.</summary>
+    public string? Method { get; init; }
+
+    /// <summary><c>eval</c>: heat maps of the student's region-aware attention to write (0: none).</summary>
+    public int AttentionMaps { get; init; }
+
+    /// <summary><c>export</c>: the safetensors file to write, or null for beside the checkpoint.</summary>
+    public string? ExportTo { get; init; }
+
+    /// <summary>Whether <c>--help</c> was asked for (the help is printed instead of running).</summary>
     public bool Help { get; init; }
 
-    /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> naming the bad argument and the valid choices.</summary>
-    public static RunOptions Parse(IReadOnlyList<string> args)
-    {
-        var options = new RunOptions();
-        for (var i = 0; i < args.Count; i++)
-        {
-            var arg = args[i];
-            if (i == 0 && !arg.StartsWith('-'))
-            {
-                options = arg is "compare" or "check"
-                    ? options with { Command = arg }
-                    : throw new ArgumentException($"Unknown command '{arg}'. Commands: compare, check.");
-                continue;
-            }
-
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"Option {arg} needs a value.");
-            options = arg switch
-            {
-                "--help" or "-h" => options with { Help = true },
-                "--methods" => options with { Methods = ParseMethods(Value()) },
-                "--epochs" => options with { Epochs = PositiveInt(arg, Value()) },
-                "--teacher-epochs" => options with { TeacherEpochs = NonNegativeInt(arg, Value()) },
-                "--batch-size" => options with { BatchSize = PositiveInt(arg, Value()) },
-                "--lr" => options with { LearningRate = PositiveDouble(arg, Value()) },
-                "--data" => options with { DataPath = Value() },
-                "--train-limit" => options with { TrainLimit = NonNegativeInt(arg, Value()) },
-                "--teacher-weights" => options with { TeacherWeights = Value() },
-                "--student-weights" => options with { StudentWeights = Value() },
-                "--out" => options with { OutputDirectory = Value() },
-                "--checkpoint-every" => options with { CheckpointEverySteps = NonNegativeInt(arg, Value()) },
-                "--seed" => options with { Seed = NonNegativeInt(arg, Value()) },
-                "--threads" => options with { Threads = PositiveInt(arg, Value()) },
-                "--device" => options with { Device = Value() },
-                "--no-tf32" => options with { AllowTf32 = false },
-                "--resume" => options with { Resume = true },
-                _ => throw new ArgumentException($"Unknown option '{arg}'. Run with --help for the list."),
-            };
-        }
-        return options;
-    }
+    /// <summary>Parses <paramref name="args"/> without running anything; throws <see cref="ArgumentException"/> naming each bad argument and the valid choices.</summary>
+    public static RunOptions Parse(IReadOnlyList<string> args) => ExperimentCommandLine.ParseOptions(args);
 
     /// <summary>The experiment's schedule with this command line's overrides applied.</summary>
     public TrainingSchedule Apply(TrainingSchedule schedule) => schedule with
@@ -149,20 +99,4 @@ public sealed record RunOptions
             throw new ArgumentException($"Unknown method(s) {string.Join(", ", unknown)} in --methods. {experiment.Name} declares: {string.Join(", ", experiment.Methods.Select(m => m.Name))}.");
         return Methods.Select(m => experiment.FindMethod(m)!).ToList();
     }
-
-    private static IReadOnlyList<string> ParseMethods(string value)
-    {
-        var methods = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(m => m.ToLowerInvariant()).ToList();
-        if (methods.Count == 0) throw new ArgumentException("--methods needs at least one method name.");
-        return methods.Distinct().ToList();
-    }
-
-    private static int PositiveInt(string option, string value) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"{option} needs a positive integer, got '{value}'.");
-
-    private static int NonNegativeInt(string option, string value) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : throw new ArgumentException($"{option} needs a non-negative integer, got '{value}'.");
-
-    private static double PositiveDouble(string option, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x > 0 && double.IsFinite(x) ? x : throw new ArgumentException($"{option} needs a positive number, got '{value}'.");
 }

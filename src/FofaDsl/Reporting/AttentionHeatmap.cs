@@ -68,6 +68,14 @@ public static class AttentionHeatmap
     /// <exception cref="ArgumentException">A tensor has the wrong number of dimensions or channels.</exception>
     public static void Save(string path, Tensor attention, Tensor? background = null, AttentionHeatmapOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        using var bitmap = RenderBitmap(attention, background, options);
+        AtomicFile.WriteAllBytes(path, EncodePng(bitmap));
+    }
+
+    /// <summary>Draws what <see cref="Save(string, Tensor, Tensor?, AttentionHeatmapOptions?)"/> saves, as a bitmap (panels of a larger figure).</summary>
+    internal static SKBitmap RenderBitmap(Tensor attention, Tensor? background, AttentionHeatmapOptions? options)
+    {
         ArgumentNullException.ThrowIfNull(attention);
         if (attention.dim() != 2)
             throw new ArgumentException($"An attention map is [rows, cols]; this tensor has shape [{string.Join(", ", attention.shape)}]. Select one head and one image first (e.g. attention[0]).", nameof(attention));
@@ -81,29 +89,36 @@ public static class AttentionHeatmap
             if (background is not null)
                 image = BackgroundFromTensor(background);
         }
-        Save(path, values, image, options);
+        return Render(values, image, options);
+    }
+
+    /// <summary>The bitmap as PNG bytes.</summary>
+    internal static byte[] EncodePng(SKBitmap bitmap)
+    {
+        using var image = SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
     }
 
     private static void Save(string path, AttentionValues attention, BackgroundImage? background, AttentionHeatmapOptions? options)
     {
         ArgumentNullException.ThrowIfNull(path);
+        using var bitmap = Render(attention, background, options);
+        AtomicFile.WriteAllBytes(path, EncodePng(bitmap));
+    }
+
+    private static SKBitmap Render(AttentionValues attention, BackgroundImage? background, AttentionHeatmapOptions? options)
+    {
         options ??= new AttentionHeatmapOptions();
         options.Validate();
         ValidateStageSizes(options.StageSizes, attention);
-
-        byte[] png = Render(attention, background, options);
-        AtomicFile.WriteAllBytes(path, png);
-    }
-
-    private static byte[] Render(AttentionValues attention, BackgroundImage? background, AttentionHeatmapOptions options)
-    {
         int width = options.Width, height = options.Height;
         using var heat = ColourCells(attention, options.Range);
         bool downscale = attention.Cols > width || attention.Rows > height;
         var sampling = options.Smooth || downscale
             ? new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)
             : new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None);
-        using var output = Upsample(heat, width, height, sampling);
+        var output = Upsample(heat, width, height, sampling);
 
         if (background is not null)
         {
@@ -114,10 +129,7 @@ public static class AttentionHeatmap
 
         if (options.StageSizes is not null)
             DrawStageLines(output, options.StageSizes, attention);
-
-        using var image = SKImage.FromBitmap(output);
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
+        return output;
     }
 
     // One pixel per cell, coloured by the value's place in the range.

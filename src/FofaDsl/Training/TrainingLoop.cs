@@ -37,6 +37,9 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
     /// <summary>Receives each step's global index and its loss terms, as read for the NaN check.</summary>
     public Action<long, IReadOnlyDictionary<string, float>>? OnStep { get; init; }
 
+    /// <summary>Receives the run's start, every step and every epoch (console progress, per-step metrics); none when null.</summary>
+    public ITrainingProgress? Progress { get; init; }
+
     /// <summary>The checkpoint written after every epoch and at a stop.</summary>
     public string? LastCheckpoint => CheckpointDirectory is null ? null : Path.Combine(CheckpointDirectory, "last.ckpt");
 
@@ -68,6 +71,8 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
         if (resumeFrom is not null)
             log?.Invoke($"[{step.MethodName}] resumed from {resumeFrom} at epoch {state.CompletedEpochs + 1}, step {state.GlobalStep}");
 
+        Progress?.RunStarted(new TrainingRunStart(step.MethodName, schedule.Epochs, loader.BatchesPerEpoch, schedule.BatchSize, state.GlobalStep));
+
         var history = state.History.ToList();
         var earlier = history.Count > 0 ? history[^1].Elapsed : TimeSpan.Zero;
         var clock = Stopwatch.StartNew();
@@ -80,6 +85,7 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
             var sums = resuming ? new Dictionary<string, double>(state.EpochSums) : new Dictionary<string, double>();
             var skip = resuming ? state.StepInEpoch : 0;
             var batch = 0;
+            var stepClock = Stopwatch.StartNew();
             foreach (var (images, labels, indices) in BatchPrefetcher.Prefetch(loader.EpochWithIndices(epoch), depth: 2, cancellation))
             {
                 cancellation.ThrowIfCancellationRequested();
@@ -89,9 +95,14 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
                 using var batchIndices = indices;
                 using var scope = NewDisposeScope();
                 // A resumed epoch replays its data order and augmentation draws up to where it stopped.
-                if (batch++ < skip) continue;
+                if (batch++ < skip)
+                {
+                    stepClock.Restart();
+                    continue;
+                }
 
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = lr.At(globalStep);
+                var learningRate = lr.At(globalStep);
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
                 optimizer.zero_grad();
                 var (inputs, targets) = Augment(images.to(target), labels.to(target), normalisation, train.ClassCount, epoch, batch);
                 // Mixup and cutmix keep the image order, so each row's data-set index still holds.
@@ -112,6 +123,13 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
                 ema?.Update();
                 OnStep?.Invoke(globalStep, values);
                 globalStep++;
+                if (Progress is not null)
+                {
+                    var seconds = stepClock.Elapsed.TotalSeconds;
+                    Progress.StepCompleted(new TrainingStepReport(step.MethodName, epoch + 1, globalStep, learningRate, output.Total.item<float>(),
+                        values, seconds > 0 ? images.shape[0] / seconds : 0));
+                    stepClock.Restart();
+                }
 
                 var stop = globalStep == StopAfterSteps;
                 if (stop || (CheckpointEverySteps > 0 && globalStep % CheckpointEverySteps == 0))
@@ -124,6 +142,7 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
             using (ema?.SwapIn()) top1 = Evaluator.Top1(step.Student, test, schedule.BatchSize, imageSize, target);
             var means = sums.ToDictionary(kv => kv.Key, kv => kv.Value / Math.Max(1, batch));
             history.Add(new EpochReport(epoch + 1, means, top1, earlier + clock.Elapsed));
+            Progress?.EpochCompleted(step.MethodName, history[^1]);
             var improved = top1 > best || history.Count == 1;
             best = Math.Max(best, top1);
             var epochEnd = new CheckpointState(Fingerprint, epoch + 1, 0, globalStep, best, history, new Dictionary<string, double>());

@@ -50,12 +50,46 @@ public sealed class RunOptionsTests
     }
 
     [Theory]
-    [InlineData("Option --epochs needs a value.", "--epochs")]
+    [InlineData("Required argument missing for option: '--epochs'.", "--epochs")]
     [InlineData("--epochs needs a positive integer, got 'x'.", "--epochs", "x")]
+    [InlineData("--train-limit needs a non-negative integer, got '-3'.", "train", "--train-limit", "-3")]
+    [InlineData("--lr needs a positive number, got '0'.", "--lr", "0")]
     [InlineData("Unknown option '--fast'. Run with --help for the list.", "--fast")]
-    [InlineData("Unknown command 'train'. Commands: compare, check.", "train")]
+    [InlineData("Unknown option '--checkpoint'. Run with --help for the list.", "train", "--checkpoint")]
+    [InlineData("Unknown command 'fit'. Commands: compare, train, resume, eval, check, export.", "fit")]
+    [InlineData("--attention-maps needs a positive integer, got '0'.", "eval", "--attention-maps", "0")]
     public void Bad_arguments_say_what_is_wrong(string message, params string[] args)
     {
         Assert.Equal(message, Assert.Throws<ArgumentException>(() => RunOptions.Parse(args)).Message);
+    }
+
+    [Fact]
+    public void Every_verb_parses_and_shared_options_go_before_or_after_it()
+    {
+        Assert.Equal("compare", RunOptions.Parse(["--epochs", "2"]).Command);
+        foreach (var verb in new[] { "compare", "train", "resume", "eval", "check", "export" })
+        {
+            var after = RunOptions.Parse([verb, "--epochs", "2", "--out", "o"]);
+            var before = RunOptions.Parse(["--epochs", "2", "--out", "o", verb]);
+            Assert.Equal(verb, after.Command);
+            Assert.Equal(after, before);
+            Assert.Equal(2, after.Epochs);
+            Assert.Equal(verb == "resume", after.Resume);
+        }
+    }
+
+    [Fact]
+    public void The_resume_flag_stays_an_alias_and_eval_and_export_take_their_own_options()
+    {
+        Assert.True(RunOptions.Parse(["--resume"]).Resume);
+        Assert.True(RunOptions.Parse(["train", "--resume", "--methods", "kd"]).Resume);
+        Assert.False(RunOptions.Parse(["train"]).Resume);
+
+        var eval = RunOptions.Parse(["eval", "--checkpoint", "c.ckpt", "--method", "FOFA", "--attention-maps", "3", "--batch-size", "16"]);
+        Assert.Equal(("c.ckpt", "fofa", 3, 16), (eval.Checkpoint, eval.Method, eval.AttentionMaps, eval.BatchSize));
+        Assert.Equal("w.safetensors", RunOptions.Parse(["eval", "--weights", "w.safetensors"]).Weights);
+        var export = RunOptions.Parse(["export", "--checkpoint", "c.ckpt", "--to", "s.safetensors"]);
+        Assert.Equal(("export", "c.ckpt", "s.safetensors"), (export.Command, export.Checkpoint, export.ExportTo));
+        Assert.True(RunOptions.Parse(["eval", "--help"]).Help);
     }
 }

@@ -1,0 +1,87 @@
+using FofaDsl.Training;
+using TorchSharp;
+
+namespace FofaDsl.Hosting;
+
+/// <summary>
+/// Ties training checkpoints to the experiment and method that wrote them, and rebuilds a method's
+/// step from one (for <c>eval</c> and <c>export</c>).
+/// </summary>
+internal static class MethodCheckpoint
+{
+    /// <summary>The name the teacher's training run checkpoints under (<c>checkpoints/teacher/</c>).</summary>
+    public const string TeacherMethod = "teacher";
+
+    /// <summary>The fingerprint a method's checkpoints carry: experiment, its declaration hash, method, seed and batch size.</summary>
+    public static string Fingerprint(ExperimentDefinition experiment, string method, int batchSize) =>
+        $"{experiment.Name} {experiment.Fingerprint} {method} seed {experiment.Seed} batch {batchSize}";
+
+    /// <summary>
+    /// The method whose run wrote <paramref name="path"/> and its position, after checking that the file is
+    /// intact and was written by this experiment's declaration; throws <see cref="InvalidDataException"/>
+    /// naming both otherwise. Only reads the file.
+    /// </summary>
+    public static (string Method, CheckpointState State) Identify(ExperimentDefinition experiment, string path)
+    {
+        var state = TrainingCheckpoint.Peek(path);
+        var prefix = $"{experiment.Name} {experiment.Fingerprint} ";
+        var seedAt = state.Fingerprint.LastIndexOf(" seed ", StringComparison.Ordinal);
+        if (!state.Fingerprint.StartsWith(prefix, StringComparison.Ordinal) || seedAt <= prefix.Length)
+            throw new InvalidDataException($"Checkpoint '{path}' belongs to '{state.Fingerprint}', not to experiment {experiment.Name} (declaration fingerprint {experiment.Fingerprint}). " +
+                                           "Use it with the program of the experiment that wrote it, or pass a checkpoint of this one. The file was left as it is.");
+        return (state.Fingerprint[prefix.Length..seedAt], state);
+    }
+
+    /// <summary>
+    /// Builds the step of the method that wrote <paramref name="path"/> (a fresh, untrained teacher stands in where the
+    /// method needs one: neither evaluation nor export uses it), restores the checkpoint into it and, with a model EMA,
+    /// makes the average the student's weights (what the run evaluated). The step is in eval mode on the context's device.
+    /// </summary>
+    public static RestoredStep Restore(CommandContext context, string path, string? expectedMethod, int trainingSamples)
+    {
+        var experiment = context.Experiment;
+        var (method, state) = Identify(experiment, path);
+        if (expectedMethod is not null && expectedMethod != method)
+            throw new UsageException($"--method {expectedMethod} does not match checkpoint '{path}', which holds method '{method}'. Drop --method, or pass a checkpoint of {expectedMethod}.");
+
+        torch.manual_seed(experiment.Seed);
+        var step = CreateStep(experiment, method, trainingSamples);
+        step.MoveTo(context.Device);
+        using (var optimizer = TrainingLoop.CreateOptimizer(experiment.Schedule, step.TrainableParameters()))
+        using (var ema = experiment.Schedule.EmaDecay > 0 ? new ModelEma(step.Student, experiment.Schedule.EmaDecay) : null)
+        {
+            TrainingCheckpoint.Load(path, state.Fingerprint, step, optimizer, ema);
+            ema?.CopyToModel();
+        }
+        step.SetTraining(false);
+        return new RestoredStep(method, step, state);
+    }
+
+    private static ITrainingStep CreateStep(ExperimentDefinition experiment, string method, int trainingSamples)
+    {
+        if (method == TeacherMethod)
+        {
+            var teacher = experiment.CreateTeacher?.Invoke() ?? throw new InvalidDataException($"The checkpoint is a teacher's, but {experiment.Name} declares no teacher.");
+            return new SupervisedStep(teacher, experiment.Weights.LabelSmoothing, "Supervised");
+        }
+        var definition = experiment.FindMethod(method)
+            ?? throw new InvalidDataException($"The checkpoint holds method '{method}', which {experiment.Name} does not declare ({string.Join(", ", experiment.Methods.Select(m => m.Name))}).");
+        var teacherForStep = definition.NeedsTeacher ? experiment.CreateTeacher?.Invoke() : null;
+        return definition.CreateStep(new MethodContext(teacherForStep, experiment.CreateStudent(), trainingSamples));
+    }
+}
+
+/// <summary>A method's step restored from a checkpoint.</summary>
+/// <param name="Method">The method's command-line name (or <c>teacher</c>).</param>
+/// <param name="Step">The step, in eval mode, holding the checkpoint's weights.</param>
+/// <param name="State">The checkpoint's position and history.</param>
+internal sealed record RestoredStep(string Method, ITrainingStep Step, CheckpointState State) : IDisposable
+{
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        // A step that is a module owns its student; otherwise the student is disposed on its own.
+        if (Step is IDisposable disposable) disposable.Dispose();
+        else Step.Student.Dispose();
+    }
+}

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using FofaDsl.Backbones;
+using FofaDsl.Data;
+using FofaDsl.Reporting;
+using FofaDsl.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FofaDsl.Hosting;
+
+/// <summary>
+/// <c>compare</c>, <c>train</c> and <c>resume</c>: the teacher when a selected method needs one, then each
+/// selected method, with checkpoints, student exports, per-epoch and per-step metrics and curves;
+/// <c>compare</c> also prints and saves the results table.
+/// </summary>
+internal static class TrainingCommand
+{
+    public static void Run(CommandContext context)
+    {
+        var experiment = context.Experiment;
+        var options = context.Options;
+        var outputDirectory = context.OutputDirectory;
+        var command = options.Command;
+        var methods = options.SelectMethods(experiment);
+        if (command == "resume")
+        {
+            // The verb continues whatever ran in --out: its framing and, unless --methods says otherwise, its methods.
+            var (previousCommand, previousMethods) = ReadManifest(outputDirectory);
+            command = previousCommand;
+            if (options.Methods is null && previousMethods is not null)
+                methods = (options with { Methods = previousMethods }).SelectMethods(experiment);
+        }
+        options = options with { Command = command, Methods = methods.Select(m => m.Name).ToList() };
+
+        Directory.CreateDirectory(outputDirectory);
+        var (train, test) = ExperimentData.Load(experiment.Data);
+        var display = ProgressDisplay.For(context.Output);
+        var output = display.Output;
+        output.WriteLine($"{experiment.Name}: {train.Count} training and {test.Count} held-out images ({experiment.Data.Dataset}{(experiment.Data.Path is null ? ", embedded subset" : $", {experiment.Data.Path}")}), " +
+                         $"image size {experiment.Data.ImageSize}, seed {experiment.Seed}, device {context.Device}, {torch.get_num_threads()} CPU threads; output in {outputDirectory}");
+        RunManifest.Write(Path.Combine(outputDirectory, "manifest.json"), experiment, options, context.Device);
+
+        var session = new Session(context with { Options = options }, display, outputDirectory, train, test,
+            command == "compare" ? new ResultsTable(Path.Combine(outputDirectory, $"results-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv")) : null);
+        display.Run(() => session.Methods(methods));
+        display.Output.Flush();
+    }
+
+    /// <summary>The command and methods of the run recorded in <c>manifest.json</c>; throws when there is nothing to resume.</summary>
+    private static (string Command, IReadOnlyList<string>? Methods) ReadManifest(string outputDirectory)
+    {
+        var path = Path.Combine(outputDirectory, "manifest.json");
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"Nothing to resume in '{outputDirectory}': it has no manifest.json. Start the run with train or compare, or pass the --out of the run to continue.", path);
+        try
+        {
+            using var manifest = JsonDocument.Parse(File.ReadAllText(path));
+            var root = manifest.RootElement;
+            var command = root.TryGetProperty("command", out var c) && c.GetString() is "train" ? "train" : "compare";
+            IReadOnlyList<string>? methods = root.TryGetProperty("methods", out var m) && m.ValueKind == JsonValueKind.Array
+                ? m.EnumerateArray().Select(e => e.GetString() ?? "").Where(n => n.Length > 0).ToList()
+                : null;
+            return (command, methods is { Count: > 0 } ? methods : null);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"'{path}' is not a readable run manifest ({e.Message}); pass --methods and use train --resume or compare --resume instead.", e);
+        }
+    }
+
+    /// <summary>One training run over the selected methods.</summary>
+    private sealed class Session(CommandContext context, ProgressDisplay display, string outputDirectory, ImageDataset train, ImageDataset test, ResultsTable? table)
+    {
+        private readonly ExperimentDefinition experiment = context.Experiment;
+        private TextWriter Output => display.Output;
+
+        public void Methods(IReadOnlyList<MethodDefinition> methods)
+        {
+            using var report = new RunReport(outputDirectory);
+            // The teacher is trained (or loaded) once, and only when a selected method distils from it.
+            var teacher = methods.Any(m => m.NeedsTeacher) ? PrepareTeacher(report) : null;
+
+            foreach (var method in methods)
+            {
+                torch.manual_seed(experiment.Seed);
+                var student = experiment.CreateStudent();
+                if (experiment.StudentWeights is { } initial) ModelWeights.LoadInitialisation(student, initial);
+                var step = method.CreateStep(new MethodContext(method.NeedsTeacher ? teacher : null, student, train.Count));
+                var result = Train(step, experiment.Schedule, method.Name);
+                report.Add(method.Name, result);
+                // Student-only export for deployment: PyTorch-readable, timm/torchvision parameter names.
+                var export = Path.Combine(outputDirectory, $"student-{method.Name}.safetensors");
+                ModelWeights.Save(student, export);
+                if (table is not null)
+                {
+                    table.Add($"student {experiment.StudentDescription}", step.MethodName, result.TestTop1, result.WallTime);
+                    Output.WriteLine();
+                    Output.Write(table);
+                    Output.WriteLine();
+                }
+                else
+                {
+                    Output.WriteLine(Summary(method.Name, result, $"student in {export}"));
+                }
+            }
+            report.SavePlots();
+            Output.WriteLine($"curves: {Path.Combine(outputDirectory, "accuracy.png")}, loss-<method>.png; metrics-<method>.csv, steps-<method>.csv; TensorBoard: {Path.Combine(outputDirectory, "tensorboard")}");
+        }
+
+        /// <summary>Trains one step with checkpoints in <c>checkpoints/&lt;name&gt;/</c>, progress on the display and a row per step in <c>steps-&lt;name&gt;.csv</c>.</summary>
+        private TrainingResult Train(ITrainingStep step, TrainingSchedule schedule, string name)
+        {
+            using var steps = new StepMetricsWriter(Path.Combine(outputDirectory, $"steps-{name}.csv"));
+            var loop = new TrainingLoop(schedule, experiment.Seed, experiment.Data.ImageSize, Output.WriteLine, context.Device)
+            {
+                CheckpointDirectory = Path.Combine(outputDirectory, "checkpoints", name),
+                CheckpointEverySteps = experiment.CheckpointEverySteps,
+                Augmentation = experiment.Data.Augmentation,
+                Fingerprint = MethodCheckpoint.Fingerprint(experiment, name, schedule.BatchSize),
+                Progress = new CompositeTrainingProgress(display.ForMethod(name), steps),
+            };
+            var resumeFrom = context.Options.Resume && File.Exists(loop.LastCheckpoint) ? loop.LastCheckpoint : null;
+            return loop.Run(step, train, test, context.Cancellation, resumeFrom);
+        }
+
+        private StagedBackbone PrepareTeacher(RunReport report)
+        {
+            if (experiment.CreateTeacher is null)
+                throw new ArgumentException($"{experiment.Name} declares no teacher, so it can only run methods without one (e.g. scratch).");
+            torch.manual_seed(experiment.Seed);
+            var teacher = experiment.CreateTeacher();
+            var trained = Path.Combine(outputDirectory, "teacher.safetensors");
+            var weights = experiment.TeacherWeights;
+            if (weights is null && context.Options.Resume && File.Exists(trained))
+            {
+                Output.WriteLine($"resuming: the teacher was trained already ({trained})");
+                weights = trained;
+            }
+            if (weights is not null)
+            {
+                ModelWeights.Load(teacher, weights);
+                teacher.to(context.Device);
+                var clock = Stopwatch.StartNew();
+                var top1 = Evaluator.Top1(teacher, test, experiment.Schedule.BatchSize, experiment.Data.ImageSize, context.Device);
+                Output.WriteLine($"teacher loaded from {weights}: {Percent("top-1", top1)}");
+                table?.Add($"teacher {experiment.TeacherDescription}", "loaded", top1, clock.Elapsed);
+                return teacher;
+            }
+
+            if (experiment.TeacherEpochs <= 0)
+                throw new ArgumentException("The teacher needs training (--teacher-epochs > 0) or weights (--teacher-weights FILE).");
+            var result = Train(new SupervisedStep(teacher, experiment.Weights.LabelSmoothing, "Supervised"),
+                experiment.Schedule with { Epochs = experiment.TeacherEpochs }, MethodCheckpoint.TeacherMethod);
+            ModelWeights.Save(teacher, trained);
+            Output.WriteLine($"teacher saved to {trained} (reuse it with --teacher-weights {trained})");
+            if (table is null) Output.WriteLine(Summary(MethodCheckpoint.TeacherMethod, result, $"teacher in {trained}"));
+            table?.Add($"teacher {experiment.TeacherDescription}", "Supervised", result.TestTop1, result.WallTime);
+            report.Add(MethodCheckpoint.TeacherMethod, result);
+            return teacher;
+        }
+
+        private string Summary(string name, TrainingResult result, string where)
+        {
+            var best = result.Epochs.Count > 0 ? result.Epochs.Max(e => e.TestTop1) : 0;
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{name}: {Percent("top-1", result.TestTop1)} after epoch {result.Epochs.Count} (best {best * 100:F2}%), {result.WallTime.TotalSeconds:F1}s; " +
+                $"checkpoints in {Path.Combine(outputDirectory, "checkpoints", name)}, {where}");
+        }
+    }
+
+    /// <summary>An accuracy as the commands print it, e.g. <c>top-1 12.50%</c> (invariant culture, so scripts and tests can read it).</summary>
+    internal static string Percent(string label, double fraction) => string.Create(CultureInfo.InvariantCulture, $"{label} {fraction * 100:F2}%");
+}
