@@ -1,0 +1,71 @@
+using FofaDsl.Backbones;
+using FofaDsl.Baselines;
+using FofaDsl.Examples;
+using FofaDsl.Fofa;
+using FofaDsl.Hosting;
+using FofaDsl.Training;
+
+namespace FofaDsl.GpuBench;
+
+/// <summary>
+/// A teacher-student pair the bench times, with the input it is fed. eng/gpu/eager_reference.py builds
+/// the same architectures in plain PyTorch, so each row of the report has a PyTorch counterpart.
+/// </summary>
+/// <param name="Name">Command-line name: <c>quickstart</c> or <c>paper</c>.</param>
+/// <param name="Description">What the report says about the pair.</param>
+/// <param name="BatchSize">Images per step.</param>
+/// <param name="Channels">Image channels.</param>
+/// <param name="ImageSize">Side of the square images.</param>
+/// <param name="Classes">Classes of both heads.</param>
+/// <param name="CreateTeacher">Builds a fresh teacher.</param>
+/// <param name="CreateStudent">Builds a fresh student.</param>
+/// <param name="Weights">The pair's declared loss weights (label smoothing, KD temperature).</param>
+/// <param name="Fofa">The generated FOFA method of the pair's experiment.</param>
+internal sealed record BenchPair(
+    string Name, string Description, int BatchSize, int Channels, int ImageSize, int Classes,
+    Func<StagedBackbone> CreateTeacher, Func<StagedBackbone> CreateStudent, FofaLossWeights Weights, MethodDefinition Fofa)
+{
+    /// <summary>The step kinds, in report order: the student alone, logit KD, and FOFA (which only .NET runs).</summary>
+    public static IReadOnlyList<string> StepKinds { get; } = ["supervised", "kd", "fofa"];
+
+    /// <summary>The generated quickstart: ViT (patch 7, width 96, depth 6, 3 heads) -> ResNet18 with the CIFAR stem, width 8, at 28 pixels.</summary>
+    public static BenchPair Quickstart { get; } = new(
+        "quickstart", $"{Examples.Quickstart.Spec.Teacher} -> {Examples.Quickstart.Spec.Student}",
+        Examples.Quickstart.Spec.BatchSize, Examples.Quickstart.Spec.InputChannels, Examples.Quickstart.Spec.ImageSize, Examples.Quickstart.Spec.Classes,
+        Examples.Quickstart.CreateTeacher, Examples.Quickstart.CreateStudent, Examples.Quickstart.CreateLossWeights(), RequireFofa(Examples.Quickstart.Definition));
+
+    /// <summary>The paper-size pair of <see cref="PaperPair"/>: ConvNeXt-T -> DeiT-T at 224.</summary>
+    public static BenchPair Paper { get; } = new(
+        "paper", $"{PaperPair.Spec.Teacher} -> {PaperPair.Spec.Student}",
+        PaperPair.Spec.BatchSize, PaperPair.Spec.InputChannels, PaperPair.Spec.ImageSize, PaperPair.Spec.Classes,
+        PaperPair.CreateTeacher, PaperPair.CreateStudent, PaperPair.CreateLossWeights(), RequireFofa(PaperPair.Definition));
+
+    /// <summary>The pair called <paramref name="name"/>.</summary>
+    public static BenchPair Find(string name) => name switch
+    {
+        "quickstart" => Quickstart,
+        "paper" => Paper,
+        _ => throw new ArgumentException($"Unknown pair '{name}': use quickstart or paper."),
+    };
+
+    /// <summary>Whether a step of <paramref name="kind"/> distils from a teacher.</summary>
+    public static bool NeedsTeacher(string kind) => kind switch
+    {
+        "supervised" => false,
+        "kd" or "fofa" => true,
+        _ => throw new ArgumentException($"Unknown step kind '{kind}': use {string.Join(", ", StepKinds)}."),
+    };
+
+    /// <summary>Builds the step of <paramref name="kind"/> over fresh models (the step freezes the teacher where it has one).</summary>
+    public ITrainingStep CreateStep(string kind, StagedBackbone? teacher, StagedBackbone student) => kind switch
+    {
+        "supervised" => new SupervisedStep(student, Weights.LabelSmoothing),
+        "kd" => LogitBaselineStep.Kd(teacher ?? throw new ArgumentNullException(nameof(teacher)), student, Weights),
+        // Exactly what the generated program trains for --methods fofa.
+        "fofa" => Fofa.CreateStep(new MethodContext(teacher, student, TrainingSamples: 0)),
+        _ => throw new ArgumentException($"Unknown step kind '{kind}': use {string.Join(", ", StepKinds)}."),
+    };
+
+    private static MethodDefinition RequireFofa(ExperimentDefinition definition) =>
+        definition.FindMethod("fofa") ?? throw new InvalidOperationException($"Experiment {definition.Name} declares no FOFA method.");
+}
