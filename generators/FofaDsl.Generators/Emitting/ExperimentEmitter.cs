@@ -43,7 +43,8 @@ internal static class ExperimentEmitter
         w.Line();
         w.Line("/// <summary>");
         w.Line($"/// Runs the experiment: <c>compare</c> (default) trains {(spec.Teacher is null ? "the student with each method" : "the teacher when a method needs it, then the student with each method")}");
-        w.Line($"/// ({Xml(string.Join(", ", spec.Runs.Select(r => r.Name)))}) and prints the results table. Pass <c>--help</c> for every command and option.");
+        w.Line($"/// ({Xml(string.Join(", ", spec.Runs.Select(r => r.Name)))}) and prints the results table. Other commands: <c>train</c>, <c>resume</c>,");
+        w.Line("/// <c>eval</c> (with RAA attention maps), <c>check</c> and <c>export</c>. Pass <c>--help</c> for every command and option.");
         w.Line("/// </summary>");
         w.Line("/// <returns>The process exit code.</returns>");
         w.Line("public static global::System.Threading.Tasks.Task<int> RunAsync(string[] args) =>");
