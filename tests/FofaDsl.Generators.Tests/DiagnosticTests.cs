@@ -67,6 +67,12 @@ public sealed class DiagnosticTests
         { "FOFA008", "[Experiment(Seed = 7)]", "[Experiment(Seed = 7, CheckpointEverySteps = -1)]", "CheckpointEverySteps = -1" },
         { "FOFA017", Fofa, Fofa + "[Kd(Run = \"fofa\")]", "Run = \"fofa\"" },
         { "FOFA017", Fofa, Fofa + "[Kd(Temperature = 4), Kd(Weight = 2)]", "Kd(Weight = 2)" },
+        { "FOFA017", Fofa, Fofa + "[Fofa(Queries = 16)]", "Fofa(Queries = 16)" },
+        { "FOFA017", Fofa, Fofa + "[Kd(Run = \"ablation\"), Fofa(Run = \"ablation\")]", "Fofa(Run = \"ablation\")" },
+        { "FOFA008", Fofa, Fofa + "[Fofa(Run = \"No RAA\", RegionAwareAttention = false)]", "Run = \"No RAA\"" },
+        { "FOFA004", Fofa, Fofa + "[Fofa(Run = \"n12\", Queries = 12)]", "Queries = 12" },
+        { "FOFA005", Fofa, Fofa + "[Fofa(Run = \"afp\", PromptStages = new[] { 4, 4 })]", "PromptStages = new[] { 4, 4 }" },
+        { "FOFA013", Fofa, Fofa + "[Fofa(Run = \"n196\", Queries = 196)]", "Queries = 196" },
         { "FOFA018", "Depth = 6, Heads = 3)]", "Depth = 6, Heads = 3, Classes = 1000)]", "Classes = 1000" },
         { "FOFA018", "BaseWidth = 16)]", "BaseWidth = 16, InputChannels = 3)]", "InputChannels = 3" },
         { "FOFA019", Tapped, TappedWith("nameof(TapNet.layer2)", "\"layer9\""), "\"layer9\"" },
@@ -137,6 +143,7 @@ public sealed class DiagnosticTests
             "[Teacher(typeof(TapNet))]\n" + CustomModels.TapNetStudentTaps.Replace("ModelRole.Student", "ModelRole.Teacher") + "|public partial class Quickstart; " + CustomModels.TapNet
             + "|[Fofa(Queries = 64, TokenWidth = 128, Heads = 4, Prompts = false)]" },
         { "[LossWeights(CrossEntropy = 1|" + Fofa, "[LossWeights(CrossEntropy = 0|" + Fofa + "[Kd(Weight = 0.5)]" },
+        { Fofa, Fofa + "[Fofa(Run = \"no-raa\", RegionAwareAttention = false), Fofa(Run = \"n16\", Queries = 16, PromptStages = new[] { 4 })]" },
     };
 
     [Theory]

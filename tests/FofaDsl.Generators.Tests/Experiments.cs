@@ -92,6 +92,23 @@ internal static class Experiments
 
         """ + CustomModels.TapNet;
 
+    /// <summary>The paper's ablation as FOFA runs of one experiment: full, without RAA, without prompts, without feedback, prompts at stage 4, N = 16.</summary>
+    public const string Ablation = GeneratorHarness.Usings + """
+        namespace Samples.Ablation;
+
+        [Experiment(Seed = 5)]
+        [Teacher(Architecture.VisionTransformer, PatchSize = 4, EmbedDim = 64, Depth = 4, Heads = 2)]
+        [Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 8)]
+        [Fofa(TokenWidth = 64, Heads = 4)]
+        [Fofa(Run = "no-raa", TokenWidth = 64, Heads = 4, RegionAwareAttention = false)]
+        [Fofa(Run = "no-afp", TokenWidth = 64, Heads = 4, Prompts = false)]
+        [Fofa(Run = "no-feedback", TokenWidth = 64, Heads = 4, Feedback = false)]
+        [Fofa(Run = "afp-stage4", TokenWidth = 64, Heads = 4, PromptStages = new[] { 4 })]
+        [Fofa(Run = "n16", Queries = 16, TokenWidth = 64, Heads = 4)]
+        [Data(DatasetKind.FashionMnist)]
+        public partial class Ablation;
+        """;
+
     /// <summary>Builds a declaration from the quickstart with text replaced; several replacements are separated by '|'.</summary>
     public static string QuickstartWith(string original, string replacement)
     {

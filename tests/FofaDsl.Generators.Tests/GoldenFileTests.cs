@@ -15,6 +15,7 @@ public sealed class GoldenFileTests
     [InlineData(nameof(Experiments.AllMethods), "Samples.Methods.AllMethods.g.cs")]
     [InlineData(nameof(Experiments.ScratchOnly), "Samples.Supervised.ScratchOnly.g.cs")]
     [InlineData(nameof(Experiments.TappedStudent), "Samples.Taps.TappedStudent.g.cs")]
+    [InlineData(nameof(Experiments.Ablation), "Samples.Ablation.Ablation.g.cs")]
     public void Generated_code_matches_the_golden_file_and_compiles_cleanly(string experiment, string hintName)
     {
         var source = (string)typeof(Experiments).GetField(experiment)!.GetRawConstantValue()!;

@@ -78,13 +78,11 @@ internal static class ExperimentEmitter
         Constant(w, "int", "Classes", Int(spec.Data.Classes), "Classes of the dataset and of both heads.");
         if (spec.Teacher is not null) Constant(w, "string", "Teacher", String(spec.Teacher.DisplayName), "The teacher architecture.");
         Constant(w, "string", "Student", String(spec.Student.DisplayName), "The student architecture.");
-        if (spec.HasFofaRun)
-        {
-            Constant(w, "int", "Queries", Int(spec.Fofa.Queries), "RAA queries N over all four stages.");
-            Constant(w, "int", "RegionGrid", Int(spec.Fofa.Grid), "Side g of each stage's RAA grid, sqrt(N / 4).");
-            Constant(w, "int", "TokenWidth", Int(spec.Fofa.TokenWidth), "RAA token width d.");
-            Constant(w, "int", "AttentionHeads", Int(spec.Fofa.Heads), "RAA attention heads.");
-        }
+        // A FOFA setting is a Spec constant only when every FOFA run agrees on it; each run's own are in its Create<Run>Options().
+        if (Common(spec, f => f.Queries) is { } queries) Constant(w, "int", "Queries", Int(queries), "RAA queries N over all four stages.");
+        if (Common(spec, f => f.Grid) is { } grid) Constant(w, "int", "RegionGrid", Int(grid), "Side g of each stage's RAA grid, sqrt(N / 4).");
+        if (Common(spec, f => f.TokenWidth) is { } width) Constant(w, "int", "TokenWidth", Int(width), "RAA token width d.");
+        if (Common(spec, f => f.Heads) is { } heads) Constant(w, "int", "AttentionHeads", Int(heads), "RAA attention heads.");
         Constant(w, "string", "Device", String(spec.Device), "Device to train on: auto, cpu, cuda or cuda:N.");
         if (spec.Output is not null) Constant(w, "string", "Output", String(spec.Output), "Output folder of runs.");
         Constant(w, "int", "CheckpointEverySteps", Int(spec.CheckpointEverySteps), "Steps between mid-epoch checkpoints (0: epoch ends only).");
@@ -95,10 +93,11 @@ internal static class ExperimentEmitter
         w.Line();
         w.Line("/// <summary>The declared runs, in order: the values of <c>--methods</c>.</summary>");
         w.Line($"public static global::System.Collections.Generic.IReadOnlyList<string> Methods {{ get; }} = [{string.Join(", ", spec.Runs.Select(r => String(r.Name)))}];");
-        if (spec.HasFofaRun)
+        var promptStages = spec.FofaSettings.Select(f => f.HasPrompts ? f.PromptStages : EquatableArray<int>.Empty).Distinct().ToList();
+        if (promptStages.Count == 1)
         {
             w.Line("/// <summary>Teacher stages that get an adaptive feedback prompt before them.</summary>");
-            w.Line($"public static global::System.Collections.Generic.IReadOnlyList<int> PromptStages {{ get; }} = {IntArray(spec.Fofa.PromptStages)};");
+            w.Line($"public static global::System.Collections.Generic.IReadOnlyList<int> PromptStages {{ get; }} = {IntArray(promptStages[0])};");
         }
         if (spec.Teacher is not null) EmitGeometries(w, spec.Teacher);
         EmitGeometries(w, spec.Student);
@@ -157,26 +156,15 @@ internal static class ExperimentEmitter
         EmitModelFactory(w, spec.Student);
         w.Line();
 
-        if (spec.HasFofaRun) EmitFofaOptions(w, spec.Fofa);
         EmitSettings(w, spec);
 
     }
 
-    private static void EmitFofaOptions(SourceWriter w, FofaSpec fofa)
+    /// <summary>The value every FOFA run has for a setting, or null when there is no FOFA run or they differ.</summary>
+    private static int? Common(ExperimentSpec spec, System.Func<FofaSpec, int> setting)
     {
-        w.Line("/// <summary>The declared FOFA settings.</summary>");
-        w.Line("public static global::FofaDsl.Fofa.FofaOptions CreateFofaOptions() => new()");
-        w.Line("{");
-        w.Line($"    Queries = {Int(fofa.Queries)},");
-        w.Line($"    TokenWidth = {Int(fofa.TokenWidth)},");
-        w.Line($"    Heads = {Int(fofa.Heads)},");
-        w.Line($"    PromptStages = {IntArray(fofa.PromptStages)},");
-        w.Line($"    UseRegionAwareAttention = {Bool(fofa.RegionAwareAttention)},");
-        w.Line($"    UsePrompts = {Bool(fofa.Prompts)},");
-        w.Line($"    UseFeedback = {Bool(fofa.Feedback)},");
-        w.Line($"    ReferenceCodeQuirks = {Bool(fofa.ReferenceCodeQuirks)},");
-        w.Line("};");
-        w.Line();
+        var values = spec.FofaSettings.Select(setting).Distinct().ToList();
+        return values.Count == 1 ? values[0] : null;
     }
 
     private static void EmitSettings(SourceWriter w, ExperimentSpec spec)
@@ -282,26 +270,47 @@ internal static class ExperimentEmitter
         };
     }
 
+    /// <summary>A FOFA run's settings in words, for the graph's documentation.</summary>
+    private static string DescribeFofa(FofaSpec fofa)
+    {
+        var parts = new List<string>
+        {
+            fofa.RegionAwareAttention ? $"RAA with {Int(fofa.Grid)}x{Int(fofa.Grid)} queries per stage, width {Int(fofa.TokenWidth)}" : $"no RAA, width {Int(fofa.TokenWidth)}",
+            fofa.HasPrompts ? $"prompts before {fofa.StageList}{(fofa.Feedback ? " with feedback" : " without feedback")}" : "no prompts",
+        };
+        if (fofa.ReferenceCodeQuirks) parts.Add("reference-code quirks");
+        return string.Join("; ", parts);
+    }
+
     private static void EmitGraph(SourceWriter w, ExperimentSpec spec, ModelSpec teacher)
     {
         var teacherType = teacher.RuntimeType;
         var studentType = spec.Student.RuntimeType;
+        var runs = spec.Runs.Where(r => r.Kind == RunKind.Fofa).ToList();
         w.Line("/// <summary>");
-        w.Line($"/// The FOFA distillation graph of <c>{Xml(spec.Name)}</c>: the frozen teacher ({Xml(teacher.DisplayName)}) with");
-        w.Line($"/// adaptive feedback prompts before stages {string.Join(", ", spec.Fofa.PromptStages)}, the student ({Xml(spec.Student.DisplayName)}),");
-        w.Line($"/// region-aware attention over its four stages ({Int(spec.Fofa.Grid)}x{Int(spec.Fofa.Grid)} queries each, width {Int(spec.Fofa.TokenWidth)})");
-        w.Line("/// and the aligners to the teacher's stage shapes. It is the FOFA training step.");
+        w.Line($"/// The FOFA distillation graph of <c>{Xml(spec.Name)}</c>: the frozen teacher ({Xml(teacher.DisplayName)}) with its");
+        w.Line($"/// adaptive feedback prompts, the student ({Xml(spec.Student.DisplayName)}), region-aware attention over the student's");
+        w.Line("/// four stages and the aligners to the teacher's stage shapes. It is the training step of each FOFA run:");
+        w.Line("/// <list type=\"bullet\">");
+        foreach (var run in runs) w.Line($"/// <item><c>{Xml(run.Name)}</c>: {DescribeFofa(run.Fofa!)}.</item>");
+        w.Line("/// </list>");
         w.Line("/// </summary>");
         w.Open("public sealed class DistillationGraph : global::TorchSharp.torch.nn.Module, global::FofaDsl.Training.ITrainingStep");
         w.Line($"private readonly {teacherType} teacher;");
         w.Line($"private readonly {studentType} student;");
         w.Line("private readonly global::FofaDsl.Fofa.FofaDistiller fofa;");
+        w.Line("private readonly string methodName;");
         w.Line();
-        w.Line("/// <summary>Freezes <paramref name=\"teacher\"/> and builds the FOFA modules around it and <paramref name=\"student\"/>.</summary>");
-        w.Open($"public DistillationGraph({teacherType} teacher, {studentType} student) : base(nameof(DistillationGraph))");
+        w.Line("/// <summary>Freezes <paramref name=\"teacher\"/> and builds the FOFA modules of <paramref name=\"options\"/> around it and <paramref name=\"student\"/>.</summary>");
+        w.Line("/// <param name=\"teacher\">The trained teacher; it is frozen.</param>");
+        w.Line("/// <param name=\"student\">A fresh student.</param>");
+        w.Line($"/// <param name=\"options\">The run's FOFA settings, e.g. <c>{RunEmitter.OptionsFactoryName(spec, runs[0])}()</c>.</param>");
+        w.Line("/// <param name=\"methodName\">The run's name in reports.</param>");
+        w.Open($"public DistillationGraph({teacherType} teacher, {studentType} student, global::FofaDsl.Fofa.FofaOptions options, string methodName = \"FOFA\") : base(nameof(DistillationGraph))");
         w.Line("this.teacher = teacher;");
         w.Line("this.student = student;");
-        w.Line("fofa = new global::FofaDsl.Fofa.FofaDistiller(teacher, student, CreateFofaOptions(), CreateLossWeights());");
+        w.Line("this.methodName = methodName;");
+        w.Line("fofa = new global::FofaDsl.Fofa.FofaDistiller(teacher, student, options, CreateLossWeights());");
         w.Line("RegisterComponents();");
         w.Close();
         w.Line();
@@ -309,7 +318,7 @@ internal static class ExperimentEmitter
         w.Line($"public {teacherType} Teacher => teacher;");
         w.Line();
         w.Line("/// <inheritdoc />");
-        w.Line("public string MethodName => \"FOFA\";");
+        w.Line("public string MethodName => methodName;");
         w.Line();
         w.Line("/// <inheritdoc />");
         w.Line("public global::FofaDsl.Backbones.StagedBackbone Student => student;");
@@ -347,14 +356,25 @@ internal static class ExperimentEmitter
         if (spec.Weights.CrossEntropy > 0) terms.Add("new(\"ce\", losses.CrossEntropy)");
         if (spec.Weights.LogitKd > 0) terms.Add("new(\"kd\", losses.LogitKd)");
         if (spec.Weights.Feature > 0) terms.Add("new(\"feature\", losses.Feature)");
-        if (spec.Weights.PromptRegularisation > 0 && spec.Fofa.Prompts) terms.Add("new(\"prompt-reg\", losses.PromptRegularisation)");
+        // The prompt term is reported only by runs with prompts; when the runs disagree, the graph asks its options.
+        var prompted = spec.Weights.PromptRegularisation > 0 ? runs.Select(r => r.Fofa!.HasPrompts).Distinct().ToList() : new List<bool> { false };
         w.Line("/// <summary>One FOFA step: weighted CE, logit KD, HCL feature loss and prompt regularisation (only the terms with a positive weight are reported).</summary>");
         w.Open($"public global::FofaDsl.Training.StepOutput Compute({Tensor} images, {Tensor} labels)");
         w.Line("var losses = fofa.ComputeLosses(images, labels);");
-        w.Line("global::FofaDsl.Training.LossTerm[] terms =");
-        w.Line("[");
-        foreach (var term in terms) w.Line("    " + term + ",");
-        w.Line("];");
+        if (prompted.Count == 1)
+        {
+            if (prompted[0]) terms.Add("new(\"prompt-reg\", losses.PromptRegularisation)");
+            w.Line("global::FofaDsl.Training.LossTerm[] terms =");
+            w.Line("[");
+            foreach (var term in terms) w.Line("    " + term + ",");
+            w.Line("];");
+        }
+        else
+        {
+            w.Line("global::FofaDsl.Training.LossTerm[] terms = fofa.Options.UsePrompts && fofa.Options.PromptStages.Count > 0");
+            w.Line("    ? [" + string.Join(", ", terms.Concat(new[] { "new(\"prompt-reg\", losses.PromptRegularisation)" })) + "]");
+            w.Line("    : [" + string.Join(", ", terms) + "];");
+        }
         w.Line("return new global::FofaDsl.Training.StepOutput(losses.Total, terms, losses.StudentLogits);");
         w.Close();
         w.Close();

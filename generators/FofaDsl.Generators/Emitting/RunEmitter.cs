@@ -12,13 +12,13 @@ internal static class RunEmitter
 
     public static void EmitRuns(SourceWriter w, ExperimentSpec spec)
     {
-        var names = FactoryNames(spec);
+        var names = MemberNames(spec);
         var first = true;
         foreach (var run in spec.Runs)
         {
             if (!first) w.Line();
             first = false;
-            var factory = names[run.Name];
+            var factory = "Create" + names[run.Name] + "Step";
             switch (run.Kind)
             {
                 case RunKind.Scratch:
@@ -27,9 +27,7 @@ internal static class RunEmitter
                     w.Line("    new(context.Student, CreateLossWeights().LabelSmoothing);");
                     break;
                 case RunKind.Fofa:
-                    w.Line($"/// <summary>The <c>{Xml(run.Name)}</c> run: FOFA, the typed distillation graph over the trained teacher and a fresh student.</summary>");
-                    w.Line($"public static DistillationGraph {factory}({Context} context) =>");
-                    w.Line($"    new(({spec.Teacher!.RuntimeType})context.RequireTeacher(), ({spec.Student.RuntimeType})context.Student);");
+                    EmitFofaRun(w, spec, run, names[run.Name]);
                     break;
                 default:
                     EmitTermsRun(w, run, factory);
@@ -60,16 +58,47 @@ internal static class RunEmitter
     }
 
     /// <summary>The factory method of <paramref name="run"/>: <c>Create&lt;Run&gt;Step</c>.</summary>
-    public static string FactoryName(ExperimentSpec spec, RunSpec run) => FactoryNames(spec)[run.Name];
+    public static string FactoryName(ExperimentSpec spec, RunSpec run) => "Create" + MemberNames(spec)[run.Name] + "Step";
 
-    /// <summary>Factory names of every run, made unique in declaration order (run names that differ only in punctuation get a suffix).</summary>
-    private static Dictionary<string, string> FactoryNames(ExperimentSpec spec)
+    /// <summary>The settings factory of a FOFA <paramref name="run"/>: <c>Create&lt;Run&gt;Options</c>.</summary>
+    public static string OptionsFactoryName(ExperimentSpec spec, RunSpec run) => "Create" + MemberNames(spec)[run.Name] + "Options";
+
+    /// <summary>
+    /// A FOFA run: its settings as <c>Create&lt;Run&gt;Options()</c>, then the factory that builds the
+    /// distillation graph with them.
+    /// </summary>
+    private static void EmitFofaRun(SourceWriter w, ExperimentSpec spec, RunSpec run, string name)
+    {
+        var fofa = run.Fofa!;
+        w.Line($"/// <summary>The settings of the <c>{Xml(run.Name)}</c> run ({Xml(run.DisplayName)}).</summary>");
+        w.Line($"public static global::FofaDsl.Fofa.FofaOptions Create{name}Options() => new()");
+        w.Line("{");
+        w.Line($"    Queries = {Int(fofa.Queries)},");
+        w.Line($"    TokenWidth = {Int(fofa.TokenWidth)},");
+        w.Line($"    Heads = {Int(fofa.Heads)},");
+        w.Line($"    PromptStages = {IntArray(fofa.PromptStages)},");
+        w.Line($"    UseRegionAwareAttention = {Bool(fofa.RegionAwareAttention)},");
+        w.Line($"    UsePrompts = {Bool(fofa.Prompts)},");
+        w.Line($"    UseFeedback = {Bool(fofa.Feedback)},");
+        w.Line($"    ReferenceCodeQuirks = {Bool(fofa.ReferenceCodeQuirks)},");
+        w.Line("};");
+        w.Line();
+        w.Line($"/// <summary>The <c>{Xml(run.Name)}</c> run: {Xml(run.DisplayName)}, the typed distillation graph over the trained teacher and a fresh student.</summary>");
+        w.Line($"public static DistillationGraph Create{name}Step({Context} context) =>");
+        w.Line($"    new(({spec.Teacher!.RuntimeType})context.RequireTeacher(), ({spec.Student.RuntimeType})context.Student, Create{name}Options(), {String(run.DisplayName)});");
+    }
+
+    /// <summary>
+    /// The member-name stem of every run (<c>kd+fitnet</c>: <c>KdFitnet</c>), made unique in declaration
+    /// order (run names that differ only in punctuation get a suffix).
+    /// </summary>
+    private static Dictionary<string, string> MemberNames(ExperimentSpec spec)
     {
         var names = new Dictionary<string, string>();
         var used = new HashSet<string>();
         foreach (var run in spec.Runs)
         {
-            var baseName = "Create" + Pascal(run.Name) + "Step";
+            var baseName = Pascal(run.Name);
             var name = baseName;
             for (var i = 2; !used.Add(name); i++) name = baseName + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
             names[run.Name] = name;

@@ -8,7 +8,6 @@ internal sealed record ExperimentSpec(
     int Seed,
     ModelSpec? Teacher,
     ModelSpec Student,
-    FofaSpec Fofa,
     LossWeightsSpec Weights,
     ScheduleSpec Schedule,
     DataSpec Data,
@@ -17,8 +16,14 @@ internal sealed record ExperimentSpec(
     string? Output,
     int CheckpointEverySteps)
 {
-    /// <summary>Deterministic hint name, <c>Namespace.Class.g.cs</c>.</summary>
+    /// <summary>Whether any run is a FOFA run (and so needs the distillation graph).</summary>
     public bool HasFofaRun => System.Linq.Enumerable.Any(Runs, r => r.Kind == RunKind.Fofa);
+
+    /// <summary>The settings of every FOFA run, in declaration order.</summary>
+    public System.Collections.Generic.IEnumerable<FofaSpec> FofaSettings =>
+        System.Linq.Enumerable.Select(System.Linq.Enumerable.Where(Runs, r => r.Fofa is not null), r => r.Fofa!);
+
+    /// <summary>Deterministic hint name, <c>Namespace.Class.g.cs</c>.</summary>
 
     public string HintName => (Namespace is null ? ClassName : Namespace + "." + ClassName) + ".g.cs";
 }

@@ -5,7 +5,8 @@ namespace FofaDsl.Generators.Model;
 /// <param name="DisplayName">Name in reports (<c>Logit KD + FitNet</c>).</param>
 /// <param name="Kind">Scratch, Fofa or Terms.</param>
 /// <param name="Terms">The loss terms of a Terms run, in declaration order.</param>
-internal sealed record RunSpec(string Name, string DisplayName, RunKind Kind, EquatableArray<TermSpec> Terms)
+/// <param name="Fofa">The settings of a FOFA run.</param>
+internal sealed record RunSpec(string Name, string DisplayName, RunKind Kind, EquatableArray<TermSpec> Terms, FofaSpec? Fofa = null)
 {
     public bool NeedsTeacher => Kind != RunKind.Scratch;
 }
@@ -21,8 +22,8 @@ internal enum RunKind
 /// <summary>One loss term: the runtime term and options types and every resolved setting.</summary>
 internal sealed record TermSpec(string Kind, string DisplayName, string TermType, string OptionsType, TermConstructor Constructor, EquatableArray<SettingSpec> Settings);
 
-/// <summary>A resolved setting as it is written into the options initializer.</summary>
-internal sealed record SettingSpec(string Name, string Literal);
+/// <summary>A resolved setting: the literal written into the options initializer and, for numbers, its value (for checks such as "every weight is zero").</summary>
+internal sealed record SettingSpec(string Name, string Literal, double Value);
 
 /// <summary>What a term's constructor takes besides its options.</summary>
 internal enum TermConstructor

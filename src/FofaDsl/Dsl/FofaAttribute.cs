@@ -1,14 +1,22 @@
 namespace FofaDsl;
 
 /// <summary>
-/// Settings of FOFA's two components: region-aware attention (RAA) on the student side and
-/// adaptive feedback prompts (AFP) on the teacher side, and the FOFA method itself (run name <c>fofa</c>):
-/// declaring it adds FOFA to the experiment's methods. FOFA's loss weights and temperature are those of
-/// <see cref="LossWeightsAttribute"/>. FOFA is a run of its own; it does not combine with other methods.
+/// A FOFA run: region-aware attention (RAA) on the student side and adaptive feedback prompts (AFP)
+/// on the teacher side, with these settings. FOFA's loss weights and temperature are those of
+/// <see cref="LossWeightsAttribute"/>. A FOFA run does not combine with other methods. Declare several
+/// <c>[Fofa]</c> attributes with different <see cref="Run"/> names for an ablation table, e.g.
+/// <c>[Fofa] [Fofa(Run = "fofa-no-raa", RegionAwareAttention = false)]</c>; the results table names each
+/// later run by how it differs from the first ("FOFA (no RAA)").
 /// </summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class FofaAttribute : Attribute
 {
+    /// <summary>
+    /// Name of this run (lower-case letters, digits, '+', '-', '_'): the value of <c>--methods</c> and the
+    /// name of its output files. Default <c>fofa</c>; each [Fofa] of an experiment needs its own.
+    /// </summary>
+    public string? Run { get; set; }
+
     /// <summary>RAA queries N in total; N/4 must be a perfect square g*g (each stage gives a g x g grid). Default 64.</summary>
     public int Queries { get; set; } = 64;
 

@@ -78,6 +78,41 @@ public sealed class GeneratedProgramTests
     }
 
     [Fact]
+    public void Several_FOFA_runs_are_an_ablation_table_each_with_its_own_settings()
+    {
+        var definition = TinyAblationExperiment.Definition;
+        Assert.Equal(["fofa", "fofa-no-raa", "fofa-no-afp"], definition.Methods.Select(m => m.Name));
+        Assert.Equal(["FOFA", "FOFA (no RAA)", "FOFA (no prompts, N 4)"], definition.Methods.Select(m => m.DisplayName));
+        // Settings the runs disagree on are not Spec constants; the shared ones are.
+        Assert.Null(typeof(TinyAblationExperiment.Spec).GetField("Queries"));
+        Assert.Null(typeof(TinyAblationExperiment.Spec).GetProperty("PromptStages"));
+        Assert.Equal(16, TinyAblationExperiment.Spec.TokenWidth);
+
+        torch.manual_seed(2);
+        var teacher = TinyAblationExperiment.CreateTeacher();
+        using var images = randn(2, 1, 28, 28);
+        var labels = tensor(new long[] { 1, 7 });
+        var terms = new Dictionary<string, string[]>();
+        var modules = new Dictionary<string, string[]>();
+        foreach (var method in definition.Methods)
+        {
+            var step = (TinyAblationExperiment.DistillationGraph)method.CreateStep(new(teacher, TinyAblationExperiment.CreateStudent(), 16));
+            Assert.Equal(method.DisplayName, step.MethodName);
+            var output = step.Compute(images, labels);
+            Assert.True(float.IsFinite(output.Total.item<float>()));
+            terms[method.Name] = output.Terms.Select(term => term.Name).ToArray();
+            modules[method.Name] = step.named_modules().Select(m => m.name).ToArray();
+        }
+        Assert.Equal(["ce", "kd", "feature", "prompt-reg"], terms["fofa"]);
+        Assert.Equal(["ce", "kd", "feature"], terms["fofa-no-afp"]);
+        // Each ablation removes its component's modules and keeps the others.
+        bool Has(string run, string module) => modules[run].Any(name => name.Contains("fofa." + module + ".", StringComparison.Ordinal));
+        Assert.True(Has("fofa", "region_attention") && Has("fofa", "prompt_blocks"));
+        Assert.True(!Has("fofa-no-raa", "region_attention") && Has("fofa-no-raa", "prompt_blocks"));
+        Assert.True(Has("fofa-no-afp", "region_attention") && !Has("fofa-no-afp", "prompt_blocks"));
+    }
+
+    [Fact]
     public async Task Combined_and_embedding_methods_run_a_step_through_the_generated_program()
     {
         Assert.Equal(0, await TinyExperiment.RunAsync(["check", "--methods", "kd+fitnet,cc,rkd,crd"]));
@@ -95,7 +130,7 @@ public sealed class GeneratedProgramTests
     public void Typed_stage_features_have_the_documented_shapes()
     {
         torch.manual_seed(1);
-        using var graph = new TinyExperiment.DistillationGraph(TinyExperiment.CreateTeacher(), TinyExperiment.CreateStudent());
+        using var graph = new TinyExperiment.DistillationGraph(TinyExperiment.CreateTeacher(), TinyExperiment.CreateStudent(), TinyExperiment.CreateFofaOptions());
         using var images = randn(3, 1, 28, 28);
         var teacher = graph.ForwardTeacher(images);
         var student = graph.ForwardStudent(images);
@@ -111,8 +146,8 @@ public sealed class GeneratedProgramTests
     {
         torch.manual_seed(3);
         ITrainingStep graph = reverse
-            ? new TinyReverseExperiment.DistillationGraph(TinyReverseExperiment.CreateTeacher(), TinyReverseExperiment.CreateStudent())
-            : new TinyExperiment.DistillationGraph(TinyExperiment.CreateTeacher(), TinyExperiment.CreateStudent());
+            ? new TinyReverseExperiment.DistillationGraph(TinyReverseExperiment.CreateTeacher(), TinyReverseExperiment.CreateStudent(), TinyReverseExperiment.CreateFofaOptions())
+            : new TinyExperiment.DistillationGraph(TinyExperiment.CreateTeacher(), TinyExperiment.CreateStudent(), TinyExperiment.CreateFofaOptions());
         var imageSize = reverse ? TinyReverseExperiment.Spec.ImageSize : TinyExperiment.Spec.ImageSize;
         var teacher = reverse ? (nn.Module)((TinyReverseExperiment.DistillationGraph)graph).Teacher : ((TinyExperiment.DistillationGraph)graph).Teacher;
         var teacherBefore = teacher.parameters().Select(p => p.detach().clone()).ToList();

@@ -88,3 +88,14 @@ public partial class TinyCifarExperiment;
 [Schedule(Epochs = 1, TeacherEpochs = 1, BatchSize = 8, WarmupEpochs = 0, GradientClip = 5)]
 [Data(DatasetKind.FashionMnist, TrainLimit = 16, Augmentation = AugmentationKind.VitRecipe)]
 public partial class TinyAugmentedExperiment;
+
+/// <summary>An ablation table in one declaration: full FOFA, FOFA without RAA, FOFA without prompts at a smaller N.</summary>
+[Experiment(Seed = 6)]
+[Teacher(Architecture.VisionTransformer, PatchSize = 7, EmbedDim = 16, Depth = 4, Heads = 2)]
+[Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 4)]
+[Fofa(Queries = 16, TokenWidth = 16, Heads = 2)]
+[Fofa(Run = "fofa-no-raa", Queries = 16, TokenWidth = 16, Heads = 2, RegionAwareAttention = false)]
+[Fofa(Run = "fofa-no-afp", Queries = 4, TokenWidth = 16, Heads = 2, Prompts = false)]
+[Schedule(Epochs = 1, TeacherEpochs = 1, BatchSize = 8, WarmupEpochs = 0)]
+[Data(DatasetKind.FashionMnist, TrainLimit = 16)]
+public partial class TinyAblationExperiment;
