@@ -69,4 +69,34 @@ internal static class CustomModels
         [Tap(ModelRole.Student, 3, nameof(TapNet.layer3), Channels = 64, Stride = 4)]
         [Tap(ModelRole.Student, 4, nameof(TapNet.layer4), Channels = 128, Stride = 8)]
         """;
+
+    /// <summary>
+    /// A plain module whose stage members are built the ways user code builds them: a field initializer,
+    /// constructor assignments (one through <c>this.</c>), a Sequential of named layers, and one from a
+    /// constructor parameter the generator cannot evaluate.
+    /// </summary>
+    public const string ConvTapNet = """
+        public sealed class ConvTapNet : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>
+        {
+            public readonly TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> layer1 = TorchSharp.torch.nn.Conv2d(1, 16, 3, padding: 1);
+            public readonly TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> layer2;
+            public readonly TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> layer3;
+            public readonly TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> layer4;
+            public ConvTapNet(int numClasses, int imageSize, int inputChannels) : base(nameof(ConvTapNet))
+            {
+                layer2 = TorchSharp.torch.nn.Sequential(TorchSharp.torch.nn.Conv2d(16, 32, 3, stride: 2, padding: 1), TorchSharp.torch.nn.BatchNorm2d(32), TorchSharp.torch.nn.ReLU());
+                this.layer3 = TorchSharp.torch.nn.Sequential(("conv", TorchSharp.torch.nn.Conv2d(32, 64, 3, stride: 2, padding: 1)), ("act", TorchSharp.torch.nn.GELU()));
+                layer4 = TorchSharp.torch.nn.Conv2d(64, imageSize * 4, 3, stride: 2, padding: 1);
+            }
+            public override TorchSharp.torch.Tensor forward(TorchSharp.torch.Tensor x) => layer4.call(layer3.call(layer2.call(layer1.call(x))));
+        }
+        """;
+
+    /// <summary>The four student taps of <see cref="ConvTapNet"/> as its code builds them.</summary>
+    public const string ConvTapNetStudentTaps = """
+        [Tap(ModelRole.Student, 1, nameof(ConvTapNet.layer1), Channels = 16, Stride = 1)]
+        [Tap(ModelRole.Student, 2, nameof(ConvTapNet.layer2), Channels = 32, Stride = 2)]
+        [Tap(ModelRole.Student, 3, nameof(ConvTapNet.layer3), Channels = 64, Stride = 4)]
+        [Tap(ModelRole.Student, 4, nameof(ConvTapNet.layer4), Channels = 112, Stride = 8)]
+        """;
 }

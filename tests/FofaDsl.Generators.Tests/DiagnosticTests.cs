@@ -85,6 +85,9 @@ public sealed class DiagnosticTests
         { "FOFA022", "[Teacher(Architecture.VisionTransformer, PatchSize = 4, EmbedDim = 96, Depth = 6, Heads = 3)]|public partial class Quickstart;",
             "[Teacher(typeof(TapNet))]\n" + CustomModels.TapNetStudentTaps.Replace("ModelRole.Student", "ModelRole.Teacher") + "|public partial class Quickstart; " + CustomModels.TapNet,
             "Fofa(Queries = 64, TokenWidth = 128, Heads = 4)" },
+        { "FOFA024", Tapped, ConvTappedWith("layer1), Channels = 16", "layer1), Channels = 8"), "Channels = 8" },
+        { "FOFA024", Tapped, ConvTappedWith("layer2), Channels = 32", "layer2), Channels = 64"), "Channels = 64" },
+        { "FOFA024", Tapped, ConvTappedWith("layer3), Channels = 64", "layer3), Channels = 32"), "Channels = 32" },
         { "FOFA023", "[LossWeights(CrossEntropy = 1|" + Fofa, "[LossWeights(CrossEntropy = 0|" + Fofa + "[Kd(Weight = 0)]", "Kd(Weight = 0)" },
     };
 
@@ -99,6 +102,9 @@ public sealed class DiagnosticTests
         if (original.Length > 0) source = source.Replace(original, replacement);
         return source;
     }
+
+    private static string ConvTappedWith(string original, string replacement) =>
+        "[Student(typeof(ConvTapNet))]\n" + (original.Length > 0 ? CustomModels.ConvTapNetStudentTaps.Replace(original, replacement) : CustomModels.ConvTapNetStudentTaps) + "|public partial class Quickstart; " + CustomModels.ConvTapNet;
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -143,6 +149,9 @@ public sealed class DiagnosticTests
             "[Teacher(typeof(TapNet))]\n" + CustomModels.TapNetStudentTaps.Replace("ModelRole.Student", "ModelRole.Teacher") + "|public partial class Quickstart; " + CustomModels.TapNet
             + "|[Fofa(Queries = 64, TokenWidth = 128, Heads = 4, Prompts = false)]" },
         { "[LossWeights(CrossEntropy = 1|" + Fofa, "[LossWeights(CrossEntropy = 0|" + Fofa + "[Kd(Weight = 0.5)]" },
+        // Channels built from a constructor parameter are the code's business at run time, not the generator's.
+        { Tapped, ConvTappedWith("", "") },
+        { Tapped, ConvTappedWith("layer4), Channels = 112", "layer4), Channels = 5") },
         { Fofa, Fofa + "[Fofa(Run = \"no-raa\", RegionAwareAttention = false), Fofa(Run = \"n16\", Queries = 16, PromptStages = new[] { 4 })]" },
     };
 

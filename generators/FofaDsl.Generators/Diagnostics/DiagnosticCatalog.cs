@@ -132,6 +132,11 @@ internal static class DiagnosticCatalog
         "Run '{0}' has cross-entropy weight 0 and every loss weight of its terms at 0: nothing would be trained",
         "Give the cross-entropy ([LossWeights(CrossEntropy = ...)]) or one of the run's terms a positive weight.");
 
+    public static readonly DiagnosticDescriptor TapGeometryMismatch = Error("FOFA024",
+        "Tap geometry contradicts the model's code",
+        "Tap of {0} stage {1} declares Channels = {2}, but '{3}' is built as {4}, which outputs {5} channels",
+        "A tap's Channels is the width of the tapped member's output; the model's constructor states it. Set Channels to that value, or tap the member whose output is the stage.");
+
     public static readonly DiagnosticDescriptor InternalError = Error("FOFA999",
         "FofaDsl generator failed",
         "The FofaDsl generator could not process '{0}': {1}",

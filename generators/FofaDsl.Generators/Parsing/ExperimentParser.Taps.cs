@@ -97,7 +97,7 @@ internal sealed partial class ExperimentParser
             }
             members[tap.Stage - 1] = tap.Member;
             shapes[tap.Stage - 1] = TapShape(tap, role, data.ImageSize);
-            if (shapes[tap.Stage - 1] is null) valid = false;
+            if (shapes[tap.Stage - 1] is null || !CheckTapAgainstCode(type, tap, subject)) valid = false;
         }
         var missing = Enumerable.Range(1, 4).Where(stage => members[stage - 1] is null && !taps.Any(t => t.Stage == stage)).ToList();
         if (missing.Count > 0)
@@ -132,6 +132,26 @@ internal sealed partial class ExperimentParser
         return tap.Reader.Int("Layout", 0) == 1
             ? StageShape.Tokens(channels, side, side, tap.Reader.Bool("ClassToken", false))
             : StageShape.Spatial(channels, side, side);
+    }
+
+    /// <summary>A tap's Channels must be what the model's code builds the member with, where the code says so plainly.</summary>
+    private bool CheckTapAgainstCode(INamedTypeSymbol type, TapDeclaration tap, string subject)
+    {
+        if (FindMember(type, tap.Member!) is not { } member) return true;
+        var output = ModuleConstruction.Of(compilation, type, member, cancellation);
+        var declared = tap.Reader.Int("Channels", 0);
+        if (output is null || output.Channels == declared) return true;
+        Report(DiagnosticCatalog.TapGeometryMismatch, tap.Reader.LocationOf("Channels"), subject, tap.Stage, declared, $"{type.Name}.{member.Name}", output.Construction, output.Channels);
+        return false;
+    }
+
+    private static ISymbol? FindMember(INamedTypeSymbol type, string name)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.GetMembers(name).FirstOrDefault() is { } member) return member;
+        }
+        return null;
     }
 
     /// <summary>Why <paramref name="member"/> cannot be tapped on <paramref name="type"/>, or null.</summary>
