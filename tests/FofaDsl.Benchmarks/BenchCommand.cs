@@ -4,6 +4,7 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using FofaDsl.Backbones;
+using FofaDsl.Distillation;
 using FofaDsl.Examples;
 using FofaDsl.Hosting;
 using FofaDsl.Training;
@@ -105,7 +106,8 @@ internal static class BenchCommand
         {
             ("teacher, supervised", () => new SupervisedStep(Quickstart.CreateTeacher(), weights.LabelSmoothing, "Supervised")),
             ("student, scratch", () => new SupervisedStep(Quickstart.CreateStudent(), weights.LabelSmoothing)),
-            ("student, logit KD", () => FofaDsl.Baselines.LogitBaselineStep.Kd(Quickstart.CreateTeacher(), Quickstart.CreateStudent(), weights)),
+            ("student, logit KD", () => new DistillationStep("Logit KD", Quickstart.CreateTeacher(), Quickstart.CreateStudent(), weights,
+                [new KdTerm(new KdOptions { Weight = weights.LogitKd, Temperature = weights.Temperature })])),
             ("student, FOFA", () => Quickstart.Definition.FindMethod("fofa")!.CreateStep(new(Quickstart.CreateTeacher(), Quickstart.CreateStudent(), 0))),
         };
         foreach (var (name, create) in steps)

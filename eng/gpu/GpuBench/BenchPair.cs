@@ -1,5 +1,5 @@
 using FofaDsl.Backbones;
-using FofaDsl.Baselines;
+using FofaDsl.Distillation;
 using FofaDsl.Examples;
 using FofaDsl.Fofa;
 using FofaDsl.Hosting;
@@ -60,7 +60,9 @@ internal sealed record BenchPair(
     public ITrainingStep CreateStep(string kind, StagedBackbone? teacher, StagedBackbone student) => kind switch
     {
         "supervised" => new SupervisedStep(student, Weights.LabelSmoothing),
-        "kd" => LogitBaselineStep.Kd(teacher ?? throw new ArgumentNullException(nameof(teacher)), student, Weights),
+        // Logit KD at the pair's declared weight and temperature.
+        "kd" => new DistillationStep("Logit KD", teacher ?? throw new ArgumentNullException(nameof(teacher)), student, Weights,
+            [new KdTerm(new KdOptions { Weight = Weights.LogitKd, Temperature = Weights.Temperature })]),
         // Exactly what the generated program trains for --methods fofa.
         "fofa" => Fofa.CreateStep(new MethodContext(teacher, student, TrainingSamples: 0)),
         _ => throw new ArgumentException($"Unknown step kind '{kind}': use {string.Join(", ", StepKinds)}."),

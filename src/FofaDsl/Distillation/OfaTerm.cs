@@ -10,11 +10,10 @@ namespace FofaDsl.Distillation;
 /// OFA-KD (Hao et al. 2023): an <see cref="OfaBranch"/> per selected student stage maps the stage to
 /// logits; every branch's logits and the student's final logits get <see cref="OfaLoss"/> against the
 /// teacher's logits. Reported as <c>ofa_stages</c> (<c>weight * sum over branches</c>) and
-/// <c>ofa_logits</c> (<c>weight * L_OFA(z_s)</c>), as <see cref="OfaStep"/> reports them.
+/// <c>ofa_logits</c> (<c>weight * L_OFA(z_s)</c>).
 /// </summary>
 /// <remarks>
-/// The term is ADDED to the step's cross-entropy, exactly as <see cref="OfaStep"/> does; it does not
-/// replace it. With the paper's form (<see cref="OfaLoss.Compute"/>) at eps 1 the final-logit term
+/// The term is ADDED to the step's cross-entropy; it does not replace it. With the paper's form (<see cref="OfaLoss.Compute"/>) at eps 1 the final-logit term
 /// already holds a label cross-entropy, so the label term is counted twice; OFA-KD's own code adds the
 /// separate cross-entropy to <see cref="OfaLoss.ComputeAsOfficialCode"/>, which leaves the label term out
 /// (<see cref="OfaOptions.OfficialCodeForm"/>). To have OFA replace the cross-entropy instead, set the

@@ -10,7 +10,7 @@ using static FofaDsl.Tests.Distillation.DistillationModels;
 
 namespace FofaDsl.Tests.Distillation;
 
-/// <summary>Composing terms: the total, the reported terms, what trains, and equivalence with the older steps.</summary>
+/// <summary>Composing terms: the total, the reported terms, what trains, and each single-term step against its loss computed by hand.</summary>
 [Collection(TorchCollection.Name)]
 public sealed class DistillationStepTests
 {
@@ -154,54 +154,111 @@ public sealed class DistillationStepTests
         Assert.Equal(fromHard, fromSoft, 6);
     }
 
-    public static TheoryData<string> LegacyMethods => new() { "kd", "dkd", "dist", "fitnet", "ofa" };
+    public static TheoryData<string> SingleMethods => new() { "kd", "dkd", "dist", "fitnet", "ofa" };
 
     [Theory]
-    [MemberData(nameof(LegacyMethods))]
-    public void Matches_the_older_single_method_step(string method)
+    [MemberData(nameof(SingleMethods))]
+    public void A_single_term_step_totals_the_weighted_ce_and_the_term_computed_by_hand(string method)
     {
+        const double ceWeight = 0.8, smoothing = 0.1, kdWeight = 0.6, T = 2, fitnetWeight = 0.4, ofaWeight = 0.7, eps = 1.5;
         using var student = TinyVit();
         using var teacher = TinyResNet();
-        var weights = new FofaLossWeights(CrossEntropy: 0.8, LogitKd: 0.6, Temperature: 2);
-        ITrainingStep Legacy() => method switch
-        {
-            "kd" => LogitBaselineStep.Kd(teacher, student, weights),
-            "dkd" => LogitBaselineStep.Dkd(teacher, student, weights),
-            "dist" => LogitBaselineStep.Dist(teacher, student, weights),
-            "fitnet" => new FitNetStep(teacher, student, weights),
-            _ => new OfaStep(teacher, student, weights),
-        };
-        IDistillationTerm Term() => method switch
-        {
-            "kd" => new KdTerm(new KdOptions { Weight = weights.LogitKd, Temperature = weights.Temperature }),
-            "dkd" => new DkdTerm(new DkdOptions { Temperature = weights.Temperature }),
-            "dist" => new DistTerm(new DistOptions { Temperature = weights.Temperature }),
-            "fitnet" => new FitNetTerm(teacher, student, new FitNetOptions()),
-            _ => new OfaTerm(teacher, student, new OfaOptions()),
-        };
-        // The same seed before each gives regressors and branches the same initial weights.
         manual_seed(55);
-        var legacy = Legacy();
-        manual_seed(55);
-        var composed = new DistillationStep(method, teacher, student, weights, [Term()]);
-        legacy.SetTraining(true);
-        composed.SetTraining(true);
+        FitNetTerm? fitnet = null;
+        OfaTerm? ofa = null;
+        IDistillationTerm term = method switch
+        {
+            "kd" => new KdTerm(new KdOptions { Weight = kdWeight, Temperature = T }),
+            "dkd" => new DkdTerm(new DkdOptions { Temperature = T }),
+            "dist" => new DistTerm(new DistOptions { Temperature = T }),
+            "fitnet" => fitnet = new FitNetTerm(teacher, student, new FitNetOptions(Weight: fitnetWeight)),
+            _ => ofa = new OfaTerm(teacher, student, new OfaOptions(Weight: ofaWeight, Eps: eps, Temperature: T)),
+        };
+        var step = new DistillationStep(method, teacher, student, new FofaLossWeights(CrossEntropy: ceWeight, LabelSmoothing: smoothing), [term]);
+        step.SetTraining(true);
         using var images = randn(3, 3, 16, 16);
         using var labels = tensor(LabelValues);
 
-        var expected = legacy.Compute(images, labels);
-        var actual = composed.Compute(images, labels);
+        var output = step.Compute(images, labels);
 
-        Assert.Equal(expected.Terms.Select(t => t.Name), actual.Terms.Select(t => t.Name));
-        Assert.Equal(expected.Terms.Select(t => t.Value.item<float>()), actual.Terms.Select(t => t.Value.item<float>()), new FloatClose());
-        Assert.Equal(expected.Total.item<float>(), actual.Total.item<float>(), 5);
-        Assert.Equal(legacy.StatefulModules.Count, composed.StatefulModules.Count);
+        using var noGrad = no_grad();
+        var s = student.ForwardAll(images);
+        var t = teacher.ForwardAll(images);
+        var zs = s.Logits.to_type(ScalarType.Float64);
+        var zt = t.Logits.to_type(ScalarType.Float64);
+        var target = nn.functional.one_hot(labels, Classes).to_type(ScalarType.Bool);
+        // Label-smoothed cross-entropy: (1 - e) * (-log p[y]) + e * mean_c(-log p[c]), batch mean.
+        var logP = nn.functional.log_softmax(zs, 1);
+        var ce = ceWeight * ((1 - smoothing) * -logP.masked_select(target) + smoothing * -logP.mean([1])).mean().item<double>();
+        (string Name, double Value)[] expectedTerms = method switch
+        {
+            "kd" => [("kd", kdWeight * T * T * Kl(Softmax(zt, T), Softmax(zs, T)).mean().item<double>())],
+            "dkd" => [("dkd", Dkd(zs, zt, target, alpha: 1, beta: 2, T))],
+            "dist" => [("dist", T * T * (Dist(Softmax(zs, T), Softmax(zt, T)) + Dist(Softmax(zs, T).t(), Softmax(zt, T).t())))],
+            "fitnet" =>
+            [
+                // The CNN teacher's maps are the targets as they are.
+                ("fitnet", fitnetWeight * Enumerable.Range(1, 4)
+                    .Sum(i => (fitnet!.Hints.Regressor(i).call(s.Stages[i - 1]) - t.Stages[i - 1]).pow(2).mean().item<float>())),
+            ],
+            _ =>
+            [
+                ("ofa_stages", ofaWeight * Enumerable.Range(1, 4).Sum(i => Ofa(ofa!.Branches[i - 1].call(s.Stages[i - 1]).to_type(ScalarType.Float64), zt, target, eps, T))),
+                ("ofa_logits", ofaWeight * Ofa(zs, zt, target, eps, T)),
+            ],
+        };
+
+        Assert.Equal(["ce", .. expectedTerms.Select(e => e.Name)], output.Terms.Select(x => x.Name));
+        var expected = expectedTerms.Select(e => e.Value).Prepend(ce).ToArray();
+        Assert.Equal(expected, output.Terms.Select(x => (double)x.Value.item<float>()), new Close());
+        Assert.True(new Close().Equals(expected.Sum(), output.Total.item<float>()));
+        Assert.All(expected, v => Assert.True(v > 0));
+        nn.Module[] termModules = fitnet is not null ? [fitnet.Hints] : ofa is not null ? [.. ofa.Branches] : [];
+        Assert.Equal([student, .. termModules], step.StatefulModules);
+        Assert.Equal(student.parameters().Count() + termModules.Sum(m => m.parameters().Count()), step.TrainableParameters().Count());
     }
 
-    private sealed class FloatClose : IEqualityComparer<float>
-    {
-        public bool Equals(float a, float b) => Math.Abs(a - b) <= 1e-5 * Math.Max(1, Math.Abs(a));
+    private static Tensor Softmax(Tensor logits, double temperature) => nn.functional.softmax(logits / temperature, 1);
 
-        public int GetHashCode(float value) => 0;
+    // KL(p || q) of each row.
+    private static Tensor Kl(Tensor p, Tensor q) => (p * (p.log() - q.log())).sum(1);
+
+    // (alpha * KL of the target/rest split + beta * KL among the non-target classes) * T^2, batch mean.
+    private static double Dkd(Tensor zs, Tensor zt, Tensor target, double alpha, double beta, double temperature)
+    {
+        var (ps, pt) = (Softmax(zs, temperature), Softmax(zt, temperature));
+        Tensor Split(Tensor p)
+        {
+            var onTarget = p.masked_select(target);
+            return stack([onTarget, 1 - onTarget], 1);
+        }
+        // The non-target classes renormalised; the target's own entry is left out of the sum.
+        Tensor Rest(Tensor p) => p / (1 - p.masked_select(target)).unsqueeze(1);
+        var (rs, rt) = (Rest(ps), Rest(pt));
+        var nckd = where(target, zeros_like(rt), rt * (rt.log() - rs.log())).sum(1);
+        return ((alpha * Kl(Split(pt), Split(ps)) + beta * nckd).mean() * temperature * temperature).item<double>();
+    }
+
+    // Mean over rows of 1 - Pearson(a_row, b_row), with the reference's 1e-8 added to the product of the norms.
+    private static double Dist(Tensor a, Tensor b)
+    {
+        var (ca, cb) = (a - a.mean([1], keepdim: true), b - b.mean([1], keepdim: true));
+        var pearson = (ca * cb).sum(1) / (ca.norm(1) * cb.norm(1) + 1e-8);
+        return (1 - pearson).mean().item<double>();
+    }
+
+    // -(1 + p_t[y])^eps log p_s[y] - sum_{c != y} p_t[c] log p_s[c], batch mean (the paper's form).
+    private static double Ofa(Tensor logits, Tensor teacherLogits, Tensor target, double eps, double temperature)
+    {
+        var pt = Softmax(teacherLogits, temperature);
+        var w = where(target, (pt + 1).pow(eps), pt);
+        return (-(w * nn.functional.log_softmax(logits / temperature, 1)).sum(1)).mean().item<double>();
+    }
+
+    private sealed class Close : IEqualityComparer<double>
+    {
+        public bool Equals(double a, double b) => Math.Abs(a - b) <= 1e-5 * Math.Max(1, Math.Abs(a));
+
+        public int GetHashCode(double value) => 0;
     }
 }

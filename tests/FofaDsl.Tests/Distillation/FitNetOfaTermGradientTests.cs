@@ -1,56 +1,55 @@
 using FofaDsl.Backbones;
 using FofaDsl.Baselines;
+using FofaDsl.Distillation;
 using FofaDsl.Fofa;
-using FofaDsl.Training;
+using TorchSharp;
 using static TorchSharp.torch;
+using static FofaDsl.Tests.Distillation.DistillationModels;
 
-namespace FofaDsl.Tests.Baselines;
+namespace FofaDsl.Tests.Distillation;
 
-/// <summary>One backward pass through each baseline step: what trains gets gradients, the teacher none.</summary>
+/// <summary>One backward pass through a FitNet or OFA step, either way round: what trains gets gradients, the teacher none.</summary>
 [Collection(TorchCollection.Name)]
-public sealed class FitNetOfaStepGradientTests
+public sealed class FitNetOfaTermGradientTests
 {
-    private const int Classes = 5;
-
     // Stage maps 16, 8, 4, 2 against a 4x4 token grid: FitNet meets patch embeddings of kernel 4, 2
     // and 1 and, at stage 4, a map smaller than the grid.
-    private static ResNet TinyResNet() => new(new ResNetOptions
-    {
-        NumClasses = Classes, ImageSize = 16, Stem = ResNetStem.Cifar, BaseWidth = 4, BlocksPerStage = [1, 1, 1, 1],
-    });
-
-    private static VisionTransformer TinyVit() => new(new VisionTransformerOptions
-    {
-        NumClasses = Classes, ImageSize = 16, PatchSize = 4, EmbedDim = 16, Depth = 4, Heads = 2,
-    });
-
     public static TheoryData<bool> StudentIsCnn => new() { true, false };
 
     [Theory]
     [MemberData(nameof(StudentIsCnn))]
-    public void FitNetStepTrainsStudentAndRegressorsButNotTeacher(bool studentIsCnn)
+    public void FitNetTermTrainsStudentAndRegressorsButNotTeacher(bool studentIsCnn)
     {
         manual_seed(21);
         using StagedBackbone student = studentIsCnn ? TinyResNet() : TinyVit();
         using StagedBackbone teacher = studentIsCnn ? TinyVit() : TinyResNet();
-        var step = new FitNetStep(teacher, student, new FofaLossWeights());
-        Run(step, teacher, regressorOrBranchParameters: step.Hints.parameters().ToArray());
-        Assert.Equal(["ce", "fitnet"], step.Compute(randn(2, 3, 16, 16), tensor(new long[] { 0, 1 })).Terms.Select(t => t.Name));
+        var fitnet = new FitNetTerm(teacher, student, new FitNetOptions());
+        var step = new DistillationStep("FitNet", teacher, student, new FofaLossWeights(), [fitnet]);
+
+        Assert.Equal(new nn.Module[] { student, fitnet.Hints }, step.StatefulModules);
+        var terms = Run(step, teacher, regressorOrBranchParameters: fitnet.Hints.parameters().ToArray());
+        Assert.Equal(["ce", "fitnet"], terms);
     }
 
     [Theory]
     [MemberData(nameof(StudentIsCnn))]
-    public void OfaStepTrainsStudentAndBranchesButNotTeacher(bool studentIsCnn)
+    public void OfaTermTrainsStudentAndBranchesButNotTeacher(bool studentIsCnn)
     {
         manual_seed(22);
         using StagedBackbone student = studentIsCnn ? TinyResNet() : TinyVit();
         using StagedBackbone teacher = studentIsCnn ? TinyVit() : TinyResNet();
-        var step = new OfaStep(teacher, student, new FofaLossWeights(), new OfaOptions(Eps: 1.5));
-        Assert.Equal(4, step.Branches.Count);
-        Run(step, teacher, regressorOrBranchParameters: step.Branches.SelectMany(b => b.parameters()).ToArray());
+        var ofa = new OfaTerm(teacher, student, new OfaOptions(Eps: 1.5));
+        var step = new DistillationStep("OFA", teacher, student, new FofaLossWeights(), [ofa]);
+
+        Assert.Equal(4, ofa.Branches.Count);
+        nn.Module[] trained = [student, .. ofa.Branches];
+        Assert.Equal(trained, step.StatefulModules);
+        var terms = Run(step, teacher, regressorOrBranchParameters: ofa.Branches.SelectMany(b => b.parameters()).ToArray());
+        Assert.Equal(["ce", "ofa_stages", "ofa_logits"], terms);
     }
 
-    private static void Run(ITrainingStep step, StagedBackbone teacher, TorchSharp.Modules.Parameter[] regressorOrBranchParameters)
+    // Returns the names of the reported terms.
+    private static string[] Run(DistillationStep step, StagedBackbone teacher, TorchSharp.Modules.Parameter[] regressorOrBranchParameters)
     {
         step.SetTraining(true);
         using var images = randn(2, 3, 16, 16);
@@ -71,5 +70,6 @@ public sealed class FitNetOfaStepGradientTests
             Assert.Null(p.grad);
         });
         Assert.False(teacher.training);
+        return output.Terms.Select(t => t.Name).ToArray();
     }
 }
