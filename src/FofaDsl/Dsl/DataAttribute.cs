@@ -16,7 +16,7 @@ public sealed class DataAttribute : Attribute
     /// <summary>Side of the square images fed to both models; images are resized when it differs from the dataset's. 0 (default) keeps the dataset's size.</summary>
     public int ImageSize { get; set; }
 
-    /// <summary>Training augmentation. Default <see cref="AugmentationKind.Flip"/>.</summary>
+    /// <summary>Training augmentation. Default <see cref="AugmentationKind.Flip"/>. Overridable with <c>--augmentation</c>.</summary>
     public AugmentationKind Augmentation { get; set; } = AugmentationKind.Flip;
 
     /// <summary>Number of classes: required for <see cref="DatasetKind.ImageFolder"/> (checked against the folders at run time); the other datasets fix it.</summary>

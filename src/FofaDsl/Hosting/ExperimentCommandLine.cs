@@ -20,6 +20,17 @@ internal sealed class ExperimentCommandLine
     private readonly Option<int?> teacherEpochs;
     private readonly Option<int?> batchSize;
     private readonly Option<double?> learningRate;
+    private readonly Option<OptimizerKind?> optimizer;
+    private readonly Option<double?> minLearningRate;
+    private readonly Option<double?> weightDecay;
+    private readonly Option<double?> momentum;
+    private readonly Option<int?> warmupEpochs;
+    private readonly Option<LearningRateDecay?> decay;
+    private readonly Option<int?> decayEvery;
+    private readonly Option<double?> decayFactor;
+    private readonly Option<double?> gradientClip;
+    private readonly Option<double?> emaDecay;
+    private readonly Option<AugmentationKind?> augmentation;
     private readonly Option<string?> data;
     private readonly Option<int?> trainLimit;
     private readonly Option<string?> teacherWeights;
@@ -44,7 +55,18 @@ internal sealed class ExperimentCommandLine
         epochs = Shared(IntOption("--epochs", "Student epochs.", minimum: 1));
         teacherEpochs = Shared(IntOption("--teacher-epochs", "Teacher epochs (when no teacher weights are given).", minimum: 0));
         batchSize = Shared(IntOption("--batch-size", "Mini-batch size (training and evaluation).", minimum: 1));
-        learningRate = Shared(new Option<double?>("--lr") { Description = "Peak learning rate.", HelpName = "X", CustomParser = ParsePositiveDouble });
+        learningRate = Shared(DoubleOption("--lr", "Peak learning rate (a declared minimum above it is lowered to it).", x => x > 0, "a positive number"));
+        optimizer = Shared(EnumOption<OptimizerKind>("--optimizer", "Optimizer"));
+        minLearningRate = Shared(DoubleOption("--min-lr", "Learning rate at the end of the cosine decay, at most the peak.", x => x >= 0, "a non-negative number"));
+        weightDecay = Shared(DoubleOption("--weight-decay", "Weight decay (decoupled for AdamW; never on biases and norms).", x => x >= 0, "a non-negative number"));
+        momentum = Shared(DoubleOption("--momentum", "SGD momentum.", x => x is >= 0 and < 1, "a number in [0, 1)"));
+        warmupEpochs = Shared(IntOption("--warmup-epochs", "Epochs of linear learning-rate warm-up.", minimum: 0));
+        decay = Shared(EnumOption<LearningRateDecay>("--decay", "Learning-rate decay after warm-up"));
+        decayEvery = Shared(IntOption("--decay-every", "Step decay: epochs between decays.", minimum: 1));
+        decayFactor = Shared(DoubleOption("--decay-factor", "Step decay: factor applied at each decay.", x => x is > 0 and <= 1, "a number in (0, 1]"));
+        gradientClip = Shared(DoubleOption("--grad-clip", "Clip the global gradient norm to X (0 = off).", x => x >= 0, "a non-negative number (0 = off)"));
+        emaDecay = Shared(DoubleOption("--ema-decay", "Decay of the student's model EMA, which is then evaluated and kept (0 = off).", x => x is >= 0 and < 1, "0 (off) or a number in (0, 1)"));
+        augmentation = Shared(EnumOption<AugmentationKind>("--augmentation", "Training augmentation"));
         data = Shared(new Option<string?>("--data") { Description = "Folder with the dataset files (default: the declared one, else the embedded subset).", HelpName = "DIR" });
         trainLimit = Shared(IntOption("--train-limit", "Use at most N training images, class-balanced (0 = all).", minimum: 0));
         teacherWeights = Shared(new Option<string?>("--teacher-weights")
@@ -95,7 +117,8 @@ internal sealed class ExperimentCommandLine
     public RootCommand Root { get; }
 
     private IEnumerable<Option> SharedOptions =>
-        [methods, epochs, teacherEpochs, batchSize, learningRate, data, trainLimit, teacherWeights, studentWeights, output, seed, threads, device, noTf32, checkpointEvery];
+        [methods, epochs, teacherEpochs, batchSize, learningRate, optimizer, minLearningRate, weightDecay, momentum, warmupEpochs, decay, decayEvery, decayFactor, gradientClip, emaDecay,
+         data, augmentation, trainLimit, teacherWeights, studentWeights, output, seed, threads, device, noTf32, checkpointEvery];
 
     /// <summary>Every problem with the parse, each naming the bad argument: System.CommandLine's errors, then unknown options, verbs and extra words.</summary>
     public static IReadOnlyList<string> Errors(ParseResult parse, IReadOnlyList<string> args)
@@ -151,7 +174,18 @@ internal sealed class ExperimentCommandLine
             TeacherEpochs = parse.GetValue(teacherEpochs),
             BatchSize = parse.GetValue(batchSize),
             LearningRate = parse.GetValue(learningRate),
+            Optimizer = parse.GetValue(optimizer),
+            MinLearningRate = parse.GetValue(minLearningRate),
+            WeightDecay = parse.GetValue(weightDecay),
+            Momentum = parse.GetValue(momentum),
+            WarmupEpochs = parse.GetValue(warmupEpochs),
+            Decay = parse.GetValue(decay),
+            DecayEveryEpochs = parse.GetValue(decayEvery),
+            DecayFactor = parse.GetValue(decayFactor),
+            GradientClip = parse.GetValue(gradientClip),
+            EmaDecay = parse.GetValue(emaDecay),
             DataPath = parse.GetValue(data),
+            Augmentation = parse.GetValue(augmentation),
             TrainLimit = parse.GetValue(trainLimit),
             TeacherWeights = parse.GetValue(teacherWeights),
             StudentWeights = parse.GetValue(studentWeights),
@@ -183,12 +217,37 @@ internal sealed class ExperimentCommandLine
         },
     };
 
-    private static double? ParsePositiveDouble(ArgumentResult result)
+    private static Option<double?> DoubleOption(string name, string description, Func<double, bool> isValid, string needs) => new(name)
     {
-        var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x > 0 && double.IsFinite(x)) return x;
-        result.AddError($"--lr needs a positive number, got '{text}'.");
-        return null;
+        Description = description,
+        HelpName = "X",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.IsFinite(x) && isValid(x)) return x;
+            result.AddError($"{name} needs {needs}, got '{text}'.");
+            return null;
+        },
+    };
+
+    /// <summary>An option naming a value of <typeparamref name="T"/>: case-insensitive, dashes and underscores ignored (<c>vit-recipe</c> is <c>VitRecipe</c>), numbers refused.</summary>
+    private static Option<T?> EnumOption<T>(string name, string what) where T : struct, Enum
+    {
+        var names = string.Join(", ", Enum.GetNames<T>());
+        return new Option<T?>(name)
+        {
+            Description = $"{what}: {names} (default: the declared one).",
+            HelpName = "NAME",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+                var key = text.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
+                foreach (var value in Enum.GetValues<T>())
+                    if (string.Equals(value.ToString(), key, StringComparison.OrdinalIgnoreCase)) return value;
+                result.AddError($"{name} needs one of {names}, got '{text}'.");
+                return null;
+            },
+        };
     }
 
     private static IReadOnlyList<string>? ParseMethods(ArgumentResult result)

@@ -36,10 +36,12 @@ public static class ExperimentHost
 
     private static int Execute(ExperimentDefinition definition, RunOptions options, TextWriter output, TextWriter error, CancellationToken cancellation)
     {
+        ExperimentDefinition experiment;
         try
         {
-            // Method names are checked before anything heavy starts: a typo is a usage error.
+            // Method names and the resolved schedule are checked before anything heavy starts: a typo or an impossible override is a usage error.
             options.SelectMethods(definition);
+            experiment = Resolve(definition, options);
             if (options.Method is { } method && definition.FindMethod(method) is null && method != MethodCheckpoint.TeacherMethod)
                 throw new UsageException($"Unknown method '{method}' in --method. {definition.Name} declares: {string.Join(", ", definition.Methods.Select(m => m.Name))} (and 'teacher' for its teacher's checkpoints).");
         }
@@ -53,7 +55,6 @@ public static class ExperimentHost
         try
         {
             if (options.Threads is { } threads) torch.set_num_threads(threads);
-            var experiment = Resolve(definition, options);
             var device = DeviceSelection.Resolve(experiment.Device);
             DeviceSelection.ConfigureMath(device, options.AllowTf32);
             var context = new CommandContext(experiment, options, device, output, cancellation);
@@ -78,20 +79,23 @@ public static class ExperimentHost
         }
     }
 
+    /// <summary>The declaration with every command-line override applied; throws <see cref="ArgumentException"/> for an impossible schedule.</summary>
     private static ExperimentDefinition Resolve(ExperimentDefinition definition, RunOptions options) => definition with
     {
         Seed = options.Seed ?? definition.Seed,
-        Schedule = options.Apply(definition.Schedule),
+        Schedule = Validated(options.Apply(definition.Schedule)),
         TeacherEpochs = options.TeacherEpochs ?? definition.TeacherEpochs,
         TeacherWeights = options.TeacherWeights ?? definition.TeacherWeights,
         StudentWeights = options.StudentWeights ?? definition.StudentWeights,
         Device = options.Device ?? definition.Device,
         OutputDirectory = options.OutputDirectory ?? definition.OutputDirectory,
         CheckpointEverySteps = options.CheckpointEverySteps ?? definition.CheckpointEverySteps,
-        Data = definition.Data with
-        {
-            Path = options.DataPath ?? definition.Data.Path,
-            TrainLimit = options.TrainLimit ?? definition.Data.TrainLimit,
-        },
+        Data = options.Apply(definition.Data),
     };
+
+    private static TrainingSchedule Validated(TrainingSchedule schedule)
+    {
+        schedule.Validate();
+        return schedule;
+    }
 }

@@ -12,9 +12,34 @@ internal static class MethodCheckpoint
     /// <summary>The name the teacher's training run checkpoints under (<c>checkpoints/teacher/</c>).</summary>
     public const string TeacherMethod = "teacher";
 
-    /// <summary>The fingerprint a method's checkpoints carry: experiment, its declaration hash, method, seed and batch size.</summary>
-    public static string Fingerprint(ExperimentDefinition experiment, string method, int batchSize) =>
-        $"{experiment.Name} {experiment.Fingerprint} {method} seed {experiment.Seed} batch {batchSize}";
+    /// <summary>
+    /// The fingerprint a method's checkpoints carry: experiment, its declaration hash, method, seed and batch size, then
+    /// the resolved training settings of <paramref name="schedule"/> and the experiment's data (see <see cref="CheckpointSettings"/>).
+    /// </summary>
+    public static string Fingerprint(ExperimentDefinition experiment, string method, TrainingSchedule schedule) =>
+        $"{experiment.Name} {experiment.Fingerprint} {method} seed {experiment.Seed} batch {schedule.BatchSize}" + CheckpointSettings.Describe(schedule, experiment.Data);
+
+    /// <summary>
+    /// Checks, before anything is written, that the run <paramref name="method"/> of <paramref name="experiment"/> with
+    /// <paramref name="schedule"/> may continue <paramref name="path"/>: a checkpoint of another experiment or method is refused
+    /// (<see cref="InvalidDataException"/>), one trained with other settings too (<see cref="UsageException"/>, naming each
+    /// differing option with both values). Only reads the file.
+    /// </summary>
+    public static void EnsureResumable(ExperimentDefinition experiment, string method, TrainingSchedule schedule, string path)
+    {
+        var (written, state) = Identify(experiment, path);
+        if (written != method)
+            throw new InvalidDataException($"Checkpoint '{path}' holds method '{written}', not '{method}'. Move it to checkpoints/{written}/, or start the run again. The file was left as it is.");
+        var expected = Fingerprint(experiment, method, schedule);
+        if (state.Fingerprint == expected) return;
+        var differences = CheckpointSettings.Differences(state.Fingerprint, expected);
+        if (!CheckpointSettings.IsRecorded(state.Fingerprint) || differences.Count == 0)
+            throw new UsageException($"Cannot resume '{path}': it was written by an earlier FofaDsl that did not record its training settings ('{state.Fingerprint}'). " +
+                                     "Start the run again (without --resume, or in another --out). The checkpoint was left as it is.");
+        string Options(Func<(string Option, string Checkpoint, string Now), string> value) => string.Join(" ", differences.Select(d => $"--{d.Option} {value(d)}"));
+        throw new UsageException($"Cannot resume '{path}' ({method}): it was trained with {Options(d => d.Checkpoint)}, and this run has {Options(d => d.Now)}. " +
+                                 "Pass the checkpoint's values to resume it, or start afresh (without --resume, or in another --out). The checkpoint was left as it is.");
+    }
 
     /// <summary>
     /// The method whose run wrote <paramref name="path"/> and its position, after checking that the file is
@@ -47,8 +72,10 @@ internal static class MethodCheckpoint
         torch.manual_seed(experiment.Seed);
         var step = CreateStep(experiment, method, trainingSamples);
         step.MoveTo(context.Device);
-        using (var optimizer = TrainingLoop.CreateOptimizer(experiment.Schedule, step.TrainableParameters()))
-        using (var ema = experiment.Schedule.EmaDecay > 0 ? new ModelEma(step.Student, experiment.Schedule.EmaDecay) : null)
+        // The optimizer and EMA of the run that wrote the checkpoint, whatever this command line overrides.
+        var schedule = CheckpointSettings.Restore(experiment.Schedule, state.Fingerprint);
+        using (var optimizer = TrainingLoop.CreateOptimizer(schedule, step.TrainableParameters()))
+        using (var ema = schedule.EmaDecay > 0 ? new ModelEma(step.Student, schedule.EmaDecay) : null)
         {
             TrainingCheckpoint.Load(path, state.Fingerprint, step, optimizer, ema);
             ema?.CopyToModel();

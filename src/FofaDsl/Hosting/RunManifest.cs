@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using TorchSharp;
 
 namespace FofaDsl.Hosting;
@@ -27,6 +28,7 @@ public static class RunManifest
             ["methods"] = options.SelectMethods(experiment).Select(m => m.Name).ToList(),
             ["outputDirectory"] = experiment.OutputDirectory,
             ["checkpointEverySteps"] = experiment.CheckpointEverySteps,
+            // Resolved: the declaration with the command line's overrides; enums by name.
             ["schedule"] = experiment.Schedule,
             ["teacherEpochs"] = experiment.TeacherEpochs,
             ["effectiveBatchSize"] = experiment.Schedule.BatchSize,
@@ -44,7 +46,7 @@ public static class RunManifest
             ["startedUtc"] = DateTime.UtcNow.ToString("O"),
         };
         var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(temporary, JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true, Converters = { new JsonStringEnumConverter() } }));
         File.Move(temporary, path, overwrite: true);
     }
 

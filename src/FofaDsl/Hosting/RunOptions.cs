@@ -1,3 +1,4 @@
+using System.Globalization;
 using FofaDsl.Training;
 
 namespace FofaDsl.Hosting;
@@ -26,6 +27,39 @@ public sealed record RunOptions
 
     /// <summary>Override of the peak learning rate.</summary>
     public double? LearningRate { get; init; }
+
+    /// <summary>Override of the optimizer.</summary>
+    public OptimizerKind? Optimizer { get; init; }
+
+    /// <summary>Override of the learning rate at the end of the cosine decay; without it, the declared one is lowered to an overridden peak below it.</summary>
+    public double? MinLearningRate { get; init; }
+
+    /// <summary>Override of the weight decay.</summary>
+    public double? WeightDecay { get; init; }
+
+    /// <summary>Override of the SGD momentum.</summary>
+    public double? Momentum { get; init; }
+
+    /// <summary>Override of the warm-up epochs.</summary>
+    public int? WarmupEpochs { get; init; }
+
+    /// <summary>Override of the learning-rate decay.</summary>
+    public LearningRateDecay? Decay { get; init; }
+
+    /// <summary>Override of the step decay's period in epochs.</summary>
+    public int? DecayEveryEpochs { get; init; }
+
+    /// <summary>Override of the step decay's factor.</summary>
+    public double? DecayFactor { get; init; }
+
+    /// <summary>Override of the gradient-norm clip (0: off).</summary>
+    public double? GradientClip { get; init; }
+
+    /// <summary>Override of the student's model-EMA decay (0: off).</summary>
+    public double? EmaDecay { get; init; }
+
+    /// <summary>Override of the training augmentation.</summary>
+    public AugmentationKind? Augmentation { get; init; }
 
     /// <summary>Override of the data folder.</summary>
     public string? DataPath { get; init; }
@@ -81,13 +115,40 @@ public sealed record RunOptions
     /// <summary>Parses <paramref name="args"/> without running anything; throws <see cref="ArgumentException"/> naming each bad argument and the valid choices.</summary>
     public static RunOptions Parse(IReadOnlyList<string> args) => ExperimentCommandLine.ParseOptions(args);
 
-    /// <summary>The experiment's schedule with this command line's overrides applied.</summary>
-    public TrainingSchedule Apply(TrainingSchedule schedule) => schedule with
+    /// <summary>
+    /// The experiment's schedule with this command line's overrides applied. A declared minimum learning rate above an
+    /// overridden peak is lowered to it; an explicit <c>--min-lr</c> above the peak throws <see cref="ArgumentException"/> naming both.
+    /// </summary>
+    public TrainingSchedule Apply(TrainingSchedule schedule)
     {
-        Epochs = Epochs ?? schedule.Epochs,
-        BatchSize = BatchSize ?? schedule.BatchSize,
-        LearningRate = LearningRate ?? schedule.LearningRate,
-        MinLearningRate = Math.Min(schedule.MinLearningRate, LearningRate ?? schedule.LearningRate),
+        var peak = LearningRate ?? schedule.LearningRate;
+        if (MinLearningRate is { } minimum && minimum > peak)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"--min-lr {minimum} is above the peak learning rate {peak} ({(LearningRate is null ? "the declared LearningRate" : "--lr")}): lower --min-lr or raise --lr."));
+        return schedule with
+        {
+            Epochs = Epochs ?? schedule.Epochs,
+            BatchSize = BatchSize ?? schedule.BatchSize,
+            Optimizer = Optimizer ?? schedule.Optimizer,
+            LearningRate = peak,
+            MinLearningRate = MinLearningRate ?? Math.Min(schedule.MinLearningRate, peak),
+            WeightDecay = WeightDecay ?? schedule.WeightDecay,
+            Momentum = Momentum ?? schedule.Momentum,
+            WarmupEpochs = WarmupEpochs ?? schedule.WarmupEpochs,
+            Decay = Decay ?? schedule.Decay,
+            DecayEveryEpochs = DecayEveryEpochs ?? schedule.DecayEveryEpochs,
+            DecayFactor = DecayFactor ?? schedule.DecayFactor,
+            GradientClip = GradientClip ?? schedule.GradientClip,
+            EmaDecay = EmaDecay ?? schedule.EmaDecay,
+        };
+    }
+
+    /// <summary>The experiment's data settings with this command line's overrides (folder, training-image limit, augmentation) applied.</summary>
+    public DataSettings Apply(DataSettings data) => data with
+    {
+        Path = DataPath ?? data.Path,
+        TrainLimit = TrainLimit ?? data.TrainLimit,
+        Augmentation = Augmentation ?? data.Augmentation,
     };
 
     /// <summary>The declared methods <see cref="Methods"/> selects, in its order; throws naming an undeclared one and the declared ones.</summary>

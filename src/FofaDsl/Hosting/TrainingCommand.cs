@@ -33,6 +33,7 @@ internal static class TrainingCommand
                 methods = (options with { Methods = previousMethods }).SelectMethods(experiment);
         }
         options = options with { Command = command, Methods = methods.Select(m => m.Name).ToList() };
+        if (options.Resume) EnsureResumable(experiment, outputDirectory, methods);
 
         Directory.CreateDirectory(outputDirectory);
         var (train, test) = ExperimentData.Load(experiment.Data);
@@ -46,6 +47,27 @@ internal static class TrainingCommand
             command == "compare" ? new ResultsTable(Path.Combine(outputDirectory, $"results-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv")) : null);
         display.Run(() => session.Methods(methods));
         display.Output.Flush();
+    }
+
+    /// <summary>The folder of a method's (or the teacher's) <c>last.ckpt</c> and <c>best.ckpt</c>.</summary>
+    private static string CheckpointFolder(string outputDirectory, string name) => Path.Combine(outputDirectory, "checkpoints", name);
+
+    /// <summary>
+    /// Refuses, before the manifest or any checkpoint is written, to resume a checkpoint this run would continue under
+    /// other settings (a changed optimizer, augmentation, learning rate, ...), naming each: see <see cref="MethodCheckpoint.EnsureResumable"/>.
+    /// </summary>
+    private static void EnsureResumable(ExperimentDefinition experiment, string outputDirectory, IReadOnlyList<MethodDefinition> methods)
+    {
+        var runs = methods.Select(m => m.Name).ToList();
+        // The teacher's checkpoint is continued only while no trained or given teacher replaces it. Its schedule
+        // differs from the students' in epochs alone, which the check leaves free.
+        if (methods.Any(m => m.NeedsTeacher) && experiment.TeacherWeights is null && !File.Exists(Path.Combine(outputDirectory, "teacher.safetensors")))
+            runs.Insert(0, MethodCheckpoint.TeacherMethod);
+        foreach (var name in runs)
+        {
+            var last = Path.Combine(CheckpointFolder(outputDirectory, name), "last.ckpt");
+            if (File.Exists(last)) MethodCheckpoint.EnsureResumable(experiment, name, experiment.Schedule, last);
+        }
     }
 
     /// <summary>The command and methods of the run recorded in <c>manifest.json</c>; throws when there is nothing to resume.</summary>
@@ -115,10 +137,10 @@ internal static class TrainingCommand
             using var steps = new StepMetricsWriter(Path.Combine(outputDirectory, $"steps-{name}.csv"));
             var loop = new TrainingLoop(schedule, experiment.Seed, experiment.Data.ImageSize, Output.WriteLine, context.Device)
             {
-                CheckpointDirectory = Path.Combine(outputDirectory, "checkpoints", name),
+                CheckpointDirectory = CheckpointFolder(outputDirectory, name),
                 CheckpointEverySteps = experiment.CheckpointEverySteps,
                 Augmentation = experiment.Data.Augmentation,
-                Fingerprint = MethodCheckpoint.Fingerprint(experiment, name, schedule.BatchSize),
+                Fingerprint = MethodCheckpoint.Fingerprint(experiment, name, schedule),
                 Progress = new CompositeTrainingProgress(display.ForMethod(name), steps),
             };
             var resumeFrom = context.Options.Resume && File.Exists(loop.LastCheckpoint) ? loop.LastCheckpoint : null;

@@ -79,7 +79,7 @@ public static class TrainingCheckpoint
         step.LoadState(reader);
         var hasEma = reader.ReadBoolean();
         if (hasEma != (ema is not null))
-            throw new InvalidDataException($"Checkpoint '{path}' was written {(hasEma ? "with" : "without")} a model EMA; this run has {(ema is null ? "none" : "one")}. Match [Schedule(EmaDecay = ...)] to the run that wrote it.");
+            throw new InvalidDataException($"Checkpoint '{path}' was written {(hasEma ? "with" : "without")} a model EMA; this run has {(ema is null ? "none" : "one")}. Match --ema-decay (or [Schedule(EmaDecay = ...)]) to the run that wrote it.");
         if (hasEma) ema!.Load(reader);
         using (var state_ = tensor(rng, ScalarType.Byte)) set_rng_state(state_);
         return state;

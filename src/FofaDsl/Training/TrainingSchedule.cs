@@ -32,7 +32,7 @@ public sealed record TrainingSchedule(
         if (Epochs <= 0) throw new ArgumentException($"Epochs must be positive, got {Epochs}.");
         if (BatchSize <= 0) throw new ArgumentException($"Batch size must be positive, got {BatchSize}.");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"Learning rate must be a positive number, got {LearningRate}.");
-        if (MinLearningRate < 0 || MinLearningRate > LearningRate) throw new ArgumentException($"Minimum learning rate must be in [0, {LearningRate}], got {MinLearningRate}.");
+        if (MinLearningRate < 0 || MinLearningRate > LearningRate) throw new ArgumentException($"Minimum learning rate must be in [0, {LearningRate}] (0 to the peak learning rate), got {MinLearningRate}.");
         if (WeightDecay < 0) throw new ArgumentException($"Weight decay must be non-negative, got {WeightDecay}.");
         if (WarmupEpochs < 0) throw new ArgumentException($"Warm-up epochs must be non-negative, got {WarmupEpochs}.");
         if (DecayEveryEpochs <= 0 || !(DecayFactor > 0 && DecayFactor <= 1)) throw new ArgumentException($"Step decay needs a positive period and a factor in (0, 1], got every {DecayEveryEpochs} epochs by {DecayFactor}.");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using FofaDsl.Hosting;
 using FofaDsl.Reporting;
 using FofaDsl.Tests.Generated;
@@ -154,7 +155,51 @@ public sealed class CommandLineVerbTests(TrainedTinyRun run) : IClassFixture<Tra
         Assert.Contains("Nothing to resume", message);
     }
 
+    [Fact]
+    public async Task Overrides_reach_the_run_and_its_manifest_and_a_resume_under_other_settings_is_refused_naming_them()
+    {
+        string[] settings = ["--optimizer", "sgd", "--momentum", "0.5", "--ema-decay", "0.9", "--augmentation", "none", "--lr", "0.0001"];
+        var (code, trained, error) = await HostRun.Run(TinyExperiment.Definition, ["train", "--methods", "scratch", "--out", scratch, "--train-limit", "16", .. settings]);
+        Assert.True(code == 0, error);
+        var manifestPath = Path.Combine(scratch, "manifest.json");
+        using (var manifest = JsonDocument.Parse(File.ReadAllText(manifestPath)))
+        {
+            var schedule = manifest.RootElement.GetProperty("schedule");
+            Assert.Equal("Sgd", schedule.GetProperty("Optimizer").GetString());
+            Assert.Equal(0.5, schedule.GetProperty("Momentum").GetDouble());
+            Assert.Equal(0.9, schedule.GetProperty("EmaDecay").GetDouble());
+            Assert.Equal(0.0001, schedule.GetProperty("LearningRate").GetDouble());
+            // The declared minimum (1e-5) is below the lowered peak, so it stays.
+            Assert.Equal(1e-5, schedule.GetProperty("MinLearningRate").GetDouble());
+            Assert.Equal("None", manifest.RootElement.GetProperty("data").GetProperty("Augmentation").GetString());
+        }
+
+        // eval rebuilds the run's optimizer and EMA from the checkpoint, so the overrides need not be repeated; it sees the EMA weights the run evaluated.
+        var best = Path.Combine(scratch, "checkpoints", "scratch", "best.ckpt");
+        var (evalCode, evaluated, evalError) = await HostRun.Run(TinyExperiment.Definition, "eval", "--checkpoint", best, "--out", scratch);
+        Assert.True(evalCode == 0, evalError);
+        Assert.Equal(HostRun.Top1(trained, "scratch: "), HostRun.Top1(evaluated, "eval scratch"));
+
+        // A resume with another optimizer, augmentation and learning rate is refused before anything is written.
+        var last = Path.Combine(scratch, "checkpoints", "scratch", "last.ckpt");
+        var (checkpoint, manifestText, steps) = (File.ReadAllBytes(last), File.ReadAllText(manifestPath), File.ReadAllText(Path.Combine(scratch, "steps-scratch.csv")));
+        var (refused, _, message) = await HostRun.Run(TinyExperiment.Definition, "resume", "--out", scratch, "--train-limit", "16", "--ema-decay", "0.9", "--epochs", "2");
+        Assert.Equal(2, refused);
+        Assert.Contains("it was trained with --augmentation None --optimizer Sgd --lr 0.0001, and this run has --augmentation Flip --optimizer AdamW --lr 0.001.", message);
+        Assert.Contains("The checkpoint was left as it is.", message);
+        Assert.Equal(checkpoint, File.ReadAllBytes(last));
+        Assert.Equal(manifestText, File.ReadAllText(manifestPath));
+        Assert.Equal(steps, File.ReadAllText(Path.Combine(scratch, "steps-scratch.csv")));
+
+        // With the checkpoint's settings (and a longer run, which a resume may ask for) it continues.
+        var (resumed, output, resumeError) = await HostRun.Run(TinyExperiment.Definition, ["resume", "--out", scratch, "--train-limit", "16", "--epochs", "2", .. settings]);
+        Assert.True(resumed == 0, resumeError);
+        Assert.Contains("resumed from", output);
+    }
+
     [Theory]
+    [InlineData("--min-lr 0.5 is above the peak learning rate 0.001 (the declared LearningRate)", "train", "--min-lr", "0.5")]
+    [InlineData("--optimizer needs one of AdamW, Sgd, got 'adam'.", "train", "--optimizer", "adam")]
     [InlineData("--epochs needs a positive integer, got '0'.", "train", "--epochs", "0")]
     [InlineData("TinyExperiment declares: scratch, kd", "train", "--methods", "fofa,crd2")]
     [InlineData("Unknown method 'nope' in --method", "eval", "--method", "nope")]
@@ -179,5 +224,8 @@ public sealed class CommandLineVerbTests(TrainedTinyRun run) : IClassFixture<Tra
         Assert.Equal(0, evalCode);
         Assert.Contains("--attention-maps", evalHelp);
         Assert.Contains("--batch-size", evalHelp);
+        foreach (var option in new[] { "--optimizer", "--min-lr", "--weight-decay", "--momentum", "--warmup-epochs", "--decay", "--decay-every", "--decay-factor", "--grad-clip", "--ema-decay", "--augmentation" })
+            Assert.Contains(option, output);
+        Assert.Contains("AdamW, Sgd", output);
     }
 }

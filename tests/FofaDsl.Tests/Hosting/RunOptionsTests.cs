@@ -21,6 +21,59 @@ public sealed class RunOptionsTests
     }
 
     [Fact]
+    public void Every_schedule_and_data_setting_is_overridable()
+    {
+        var options = RunOptions.Parse(["train", "--optimizer", "SGD", "--min-lr", "0.002", "--weight-decay", "0", "--momentum", "0.8", "--warmup-epochs", "3",
+            "--decay", "step", "--decay-every", "5", "--decay-factor", "0.5", "--grad-clip", "2.5", "--ema-decay", "0.99", "--augmentation", "vit-recipe", "--train-limit", "64"]);
+
+        var declared = new TrainingSchedule(3, 64, OptimizerKind.AdamW, 0.1, 0.01, 0.05, 0.9, 1);
+        var expected = new TrainingSchedule(3, 64, OptimizerKind.Sgd, 0.1, 0.002, 0.0, 0.8, 3)
+        {
+            Decay = LearningRateDecay.Step,
+            DecayEveryEpochs = 5,
+            DecayFactor = 0.5,
+            GradientClip = 2.5,
+            EmaDecay = 0.99,
+        };
+        Assert.Equal(expected, options.Apply(declared));
+
+        var data = new DataSettings(DatasetKind.Cifar10, "/declared", 32, 0, 10, AugmentationKind.Flip);
+        Assert.Equal(data with { TrainLimit = 64, Augmentation = AugmentationKind.VitRecipe }, options.Apply(data));
+        // Nothing given: the declaration stays as it is.
+        Assert.Equal(declared, RunOptions.Parse([]).Apply(declared));
+        Assert.Equal(data, RunOptions.Parse([]).Apply(data));
+    }
+
+    [Theory]
+    [InlineData("adamw", OptimizerKind.AdamW)]
+    [InlineData("Sgd", OptimizerKind.Sgd)]
+    [InlineData("ADAM_W", OptimizerKind.AdamW)]
+    public void Choices_are_read_without_regard_to_case_dashes_or_underscores(string text, OptimizerKind expected)
+    {
+        Assert.Equal(expected, RunOptions.Parse(["--optimizer", text]).Optimizer);
+        Assert.Equal(AugmentationKind.CnnRecipe, RunOptions.Parse(["--augmentation", "CNN-recipe"]).Augmentation);
+        Assert.Equal(AugmentationKind.None, RunOptions.Parse(["--augmentation", "none"]).Augmentation);
+        Assert.Equal(LearningRateDecay.Cosine, RunOptions.Parse(["--decay", "COSINE"]).Decay);
+    }
+
+    [Fact]
+    public void A_lowered_lr_lowers_the_declared_minimum_but_an_explicit_min_lr_above_the_peak_is_refused()
+    {
+        var declared = new TrainingSchedule(3, 64, OptimizerKind.AdamW, 0.1, 0.01, 0.05, 0.9, 1);
+        Assert.Equal(0.001, RunOptions.Parse(["--lr", "0.001"]).Apply(declared).MinLearningRate);
+        Assert.Equal(0.01, RunOptions.Parse(["--lr", "0.5"]).Apply(declared).MinLearningRate);
+        // Explicit: kept as given, not clamped.
+        var explicitPair = RunOptions.Parse(["--lr", "0.001", "--min-lr", "0.0005"]).Apply(declared);
+        Assert.Equal((0.001, 0.0005), (explicitPair.LearningRate, explicitPair.MinLearningRate));
+        Assert.Equal(0.05, RunOptions.Parse(["--min-lr", "0.05"]).Apply(declared).MinLearningRate);
+
+        Assert.Equal("--min-lr 0.5 is above the peak learning rate 0.001 (--lr): lower --min-lr or raise --lr.",
+            Assert.Throws<ArgumentException>(() => RunOptions.Parse(["--lr", "0.001", "--min-lr", "0.5"]).Apply(declared)).Message);
+        Assert.Equal("--min-lr 0.2 is above the peak learning rate 0.1 (the declared LearningRate): lower --min-lr or raise --lr.",
+            Assert.Throws<ArgumentException>(() => RunOptions.Parse(["--min-lr", "0.2"]).Apply(declared)).Message);
+    }
+
+    [Fact]
     public void Device_options_parse()
     {
         var options = RunOptions.Parse(["--device", "cuda:1", "--no-tf32"]);
@@ -58,6 +111,22 @@ public sealed class RunOptionsTests
     [InlineData("Unknown option '--checkpoint'. Run with --help for the list.", "train", "--checkpoint")]
     [InlineData("Unknown command 'fit'. Commands: compare, train, resume, eval, check, export.", "fit")]
     [InlineData("--attention-maps needs a positive integer, got '0'.", "eval", "--attention-maps", "0")]
+    [InlineData("--lr needs a positive number, got 'NaN'.", "--lr", "NaN")]
+    [InlineData("--optimizer needs one of AdamW, Sgd, got 'adam'.", "--optimizer", "adam")]
+    [InlineData("--optimizer needs one of AdamW, Sgd, got '1'.", "--optimizer", "1")]
+    [InlineData("--augmentation needs one of Flip, None, CnnRecipe, VitRecipe, got 'crop'.", "train", "--augmentation", "crop")]
+    [InlineData("--decay needs one of Cosine, Step, got 'linear'.", "--decay", "linear")]
+    [InlineData("--min-lr needs a non-negative number, got '-0.1'.", "--min-lr", "-0.1")]
+    [InlineData("--weight-decay needs a non-negative number, got 'x'.", "--weight-decay", "x")]
+    [InlineData("--momentum needs a number in [0, 1), got '1'.", "--momentum", "1")]
+    [InlineData("--warmup-epochs needs a non-negative integer, got '-1'.", "--warmup-epochs", "-1")]
+    [InlineData("--decay-every needs a positive integer, got '0'.", "--decay-every", "0")]
+    [InlineData("--decay-factor needs a number in (0, 1], got '0'.", "--decay-factor", "0")]
+    [InlineData("--decay-factor needs a number in (0, 1], got '1.5'.", "--decay-factor", "1.5")]
+    [InlineData("--grad-clip needs a non-negative number (0 = off), got '-1'.", "--grad-clip", "-1")]
+    [InlineData("--grad-clip needs a non-negative number (0 = off), got 'Infinity'.", "--grad-clip", "Infinity")]
+    [InlineData("--ema-decay needs 0 (off) or a number in (0, 1), got '1'.", "--ema-decay", "1")]
+    [InlineData("--ema-decay needs 0 (off) or a number in (0, 1), got '-0.5'.", "check", "--ema-decay", "-0.5")]
     public void Bad_arguments_say_what_is_wrong(string message, params string[] args)
     {
         Assert.Equal(message, Assert.Throws<ArgumentException>(() => RunOptions.Parse(args)).Message);
