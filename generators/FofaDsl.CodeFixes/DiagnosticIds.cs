@@ -18,4 +18,7 @@ internal static class DiagnosticIds
 
     /// <summary>Setting does not apply to the architecture.</summary>
     public const string KnobNotApplicable = "FOFA010";
+
+    /// <summary>Tap geometry contradicts the model's code.</summary>
+    public const string TapGeometryMismatch = "FOFA024";
 }

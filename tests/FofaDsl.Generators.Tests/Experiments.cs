@@ -109,6 +109,21 @@ internal static class Experiments
         public partial class Ablation;
         """;
 
+    /// <summary>A user's module whose members the generator reads from its constructor (initializers, assignments, Sequential).</summary>
+    public const string ConvTappedStudent = GeneratorHarness.Usings + """
+        namespace Samples.Taps;
+
+        [Experiment]
+        [Teacher(Architecture.VisionTransformer, PatchSize = 4, EmbedDim = 64, Depth = 4, Heads = 2)]
+        [Student(typeof(ConvTapNet))]
+        """ + CustomModels.ConvTapNetStudentTaps + """
+
+        [Kd, Fofa(Queries = 16, TokenWidth = 32, Heads = 2)]
+        [Data(DatasetKind.FashionMnist)]
+        public partial class ConvTappedStudent;
+
+        """ + CustomModels.ConvTapNet;
+
     /// <summary>Builds a declaration from the quickstart with text replaced; several replacements are separated by '|'.</summary>
     public static string QuickstartWith(string original, string replacement)
     {

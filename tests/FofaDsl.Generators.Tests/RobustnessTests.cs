@@ -11,13 +11,18 @@ namespace FofaDsl.Generators.Tests;
 /// </summary>
 public sealed class RobustnessTests
 {
-    private static readonly string[] Sources = [Experiments.Quickstart, Experiments.ResNetToVit, Experiments.ConvNeXtToDeiT];
+    private static readonly string[] Sources =
+    [
+        Experiments.Quickstart, Experiments.ResNetToVit, Experiments.ConvNeXtToDeiT, Experiments.AllMethods, Experiments.Ablation,
+        Experiments.TappedStudent, Experiments.ConvTappedStudent,
+    ];
 
     private static readonly string[] Replacements =
     [
         "null", "\"text\"", "typeof(string)", "typeof(int[])", "new[] { 9, -1 }", "new int[0]", "double.NaN", "double.PositiveInfinity",
         "-1", "0", "int.MaxValue", "(Architecture)99", "Architecture.SwinPico", "Architecture.MobileNetV2", "ResNetStem.Cifar",
         "OptimizerKind.Sgd", "1e308", "true", ",", ")", "[", "partial", "static", "Queries = 4", "PatchSize = 3",
+        "Run = \"fofa\"", "nameof(ConvTapNet.layer2)", "TorchSharp.torch.nn.Sequential()", "TorchSharp.torch.nn.Conv2d(1, 2L, 3)", "(\"x\", null)",
     ];
 
     private static readonly Gen<string> Mutated =

@@ -141,7 +141,8 @@ internal sealed partial class ExperimentParser
         var output = ModuleConstruction.Of(compilation, type, member, cancellation);
         var declared = tap.Reader.Int("Channels", 0);
         if (output is null || output.Channels == declared) return true;
-        Report(DiagnosticCatalog.TapGeometryMismatch, tap.Reader.LocationOf("Channels"), subject, tap.Stage, declared, $"{type.Name}.{member.Name}", output.Construction, output.Channels);
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.TapGeometryMismatch, tap.Reader.LocationOf("Channels"),
+            subject, tap.Stage, declared, $"{type.Name}.{member.Name}", output.Construction, output.Channels) with { FixValue = output.Channels.ToString(CultureInfo.InvariantCulture) });
         return false;
     }
 
