@@ -27,6 +27,7 @@ public sealed class GoldenFileTests
 
         var goldenPath = Path.Combine(AppContext.BaseDirectory, "Golden", hintName + ".txt");
         var text = generated.SourceText.ToString();
+        Assert.DoesNotContain("#line", text);
         if (Environment.GetEnvironmentVariable("FOFA_UPDATE_GOLDEN") == "1")
         {
             goldenPath = Path.Combine(SourceDirectory(), "Golden", hintName + ".txt");

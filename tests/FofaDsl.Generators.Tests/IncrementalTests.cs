@@ -42,6 +42,27 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void Editing_a_tapped_models_code_in_another_file_is_checked_again()
+    {
+        // The experiment and its tapped model live in two files; only the model's file is edited.
+        var experiment = Experiments.ConvTappedStudent.Replace(CustomModels.ConvTapNet, "");
+        var model = GeneratorHarness.Usings + CustomModels.ConvTapNet;
+        var compilation = GeneratorHarness.Compile(experiment, model);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        Assert.Empty(driver.GetRunResult().Diagnostics);
+
+        var modelTree = compilation.SyntaxTrees.Last();
+        var edited = compilation.ReplaceSyntaxTree(modelTree, CSharpSyntaxTree.ParseText(
+            model.Replace("Conv2d(32, 64, 3", "Conv2d(32, 96, 3"), (CSharpParseOptions)modelTree.Options, modelTree.FilePath));
+        var result = driver.RunGenerators(edited).GetRunResult();
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("FOFA024", diagnostic.Id);
+        Assert.Contains("outputs 96 channels", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(result.GeneratedTrees);
+    }
+
+    [Fact]
     public void Pipeline_models_hold_no_symbols_syntax_or_compilations()
     {
         var forbidden = new[] { typeof(ISymbol), typeof(SyntaxNode), typeof(Compilation), typeof(SemanticModel), typeof(SyntaxTree), typeof(Location) };
