@@ -54,8 +54,9 @@ public static class ExperimentHost
             error.WriteLine("Run with --help for the commands and options.");
             return 2;
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
+            // The manifest of the run to resume could not be read.
             error.WriteLine($"error: {e.Message}");
             return 1;
         }
