@@ -11,5 +11,14 @@ namespace FofaDsl.Hosting;
 internal sealed record CommandContext(ExperimentDefinition Experiment, RunOptions Options, Device Device, TextWriter Output, CancellationToken Cancellation)
 {
     /// <summary>The run's output folder: <c>--out</c>, else the declared one, else <c>runs/&lt;experiment&gt;</c>.</summary>
-    public string OutputDirectory => Experiment.OutputDirectory ?? Path.Combine("runs", Experiment.Name);
+    public string OutputDirectory => OutputFolder(Experiment);
+
+    /// <summary>The manifest of the run a resume continues (its verb, methods and settings), or null.</summary>
+    public RunRecord? Resumed { get; init; }
+
+    /// <summary>The recorded settings a resume took over from the run (e.g. <c>--optimizer Sgd</c>) where they differ from the declaration.</summary>
+    public IReadOnlyList<string> Adopted { get; init; } = [];
+
+    /// <summary>The output folder of <paramref name="experiment"/>: its (overridden) one, else <c>runs/&lt;experiment&gt;</c>.</summary>
+    public static string OutputFolder(ExperimentDefinition experiment) => experiment.OutputDirectory ?? Path.Combine("runs", experiment.Name);
 }

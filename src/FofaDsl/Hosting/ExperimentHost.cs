@@ -37,11 +37,14 @@ public static class ExperimentHost
     private static int Execute(ExperimentDefinition definition, RunOptions options, TextWriter output, TextWriter error, CancellationToken cancellation)
     {
         ExperimentDefinition experiment;
+        RunRecord? resumed;
         try
         {
             // Method names and the resolved schedule are checked before anything heavy starts: a typo or an impossible override is a usage error.
             options.SelectMethods(definition);
-            experiment = Resolve(definition, options);
+            resumed = ResumedRun(definition, options);
+            // A resume continues with the run's recorded settings; the options given on this command line apply on top.
+            experiment = Resolve(resumed?.Restore(definition) ?? definition, options);
             if (options.Method is { } method && definition.FindMethod(method) is null && method != MethodCheckpoint.TeacherMethod)
                 throw new UsageException($"Unknown method '{method}' in --method. {definition.Name} declares: {string.Join(", ", definition.Methods.Select(m => m.Name))} (and 'teacher' for its teacher's checkpoints).");
         }
@@ -51,13 +54,23 @@ public static class ExperimentHost
             error.WriteLine("Run with --help for the commands and options.");
             return 2;
         }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            // The manifest of the run to resume could not be read.
+            error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
 
         try
         {
             if (options.Threads is { } threads) torch.set_num_threads(threads);
             var device = DeviceSelection.Resolve(experiment.Device);
             DeviceSelection.ConfigureMath(device, options.AllowTf32);
-            var context = new CommandContext(experiment, options, device, output, cancellation);
+            var context = new CommandContext(experiment, options, device, output, cancellation)
+            {
+                Resumed = resumed,
+                Adopted = resumed?.Adopted(definition, options) ?? [],
+            };
             switch (options.Command)
             {
                 case "check": CheckCommand.Run(context); break;
@@ -76,6 +89,25 @@ public static class ExperimentHost
         {
             error.WriteLine($"error: {e.Message}");
             return 1;
+        }
+    }
+
+    /// <summary>
+    /// The manifest of the run a <c>resume</c> (or <c>--resume</c>) continues in the output folder, or null (no resume, or no manifest).
+    /// An unreadable one stops <c>resume</c>, which needs its verb and methods (<see cref="InvalidDataException"/>); <c>train
+    /// --resume</c> and <c>compare --resume</c> then go on with the command line as given.
+    /// </summary>
+    private static RunRecord? ResumedRun(ExperimentDefinition definition, RunOptions options)
+    {
+        if (!options.Resume || options.Command is not ("resume" or "train" or "compare")) return null;
+        var folder = CommandContext.OutputFolder(definition with { OutputDirectory = options.OutputDirectory ?? definition.OutputDirectory });
+        try
+        {
+            return RunRecord.Read(folder, definition);
+        }
+        catch (InvalidDataException) when (options.Command != "resume")
+        {
+            return null;
         }
     }
 

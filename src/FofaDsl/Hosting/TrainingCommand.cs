@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using FofaDsl.Backbones;
 using FofaDsl.Data;
 using FofaDsl.Reporting;
@@ -27,10 +26,12 @@ internal static class TrainingCommand
         if (command == "resume")
         {
             // The verb continues whatever ran in --out: its framing and, unless --methods says otherwise, its methods.
-            var (previousCommand, previousMethods) = ReadManifest(outputDirectory);
-            command = previousCommand;
-            if (options.Methods is null && previousMethods is not null)
-                methods = (options with { Methods = previousMethods }).SelectMethods(experiment);
+            var previous = context.Resumed ?? throw new FileNotFoundException(
+                $"Nothing to resume in '{outputDirectory}': it has no manifest.json. Start the run with train or compare, or pass the --out of the run to continue.",
+                Path.Combine(outputDirectory, "manifest.json"));
+            command = previous.Command;
+            if (options.Methods is null && previous.Methods is not null)
+                methods = (options with { Methods = previous.Methods }).SelectMethods(experiment);
         }
         options = options with { Command = command, Methods = methods.Select(m => m.Name).ToList() };
         if (options.Resume) EnsureResumable(experiment, outputDirectory, methods);
@@ -39,6 +40,8 @@ internal static class TrainingCommand
         var (train, test) = ExperimentData.Load(experiment.Data);
         var display = ProgressDisplay.For(context.Output);
         var output = display.Output;
+        // Said only once the checkpoints accepted them, and only for the settings that are not the declaration's.
+        if (context.Adopted.Count > 0) output.WriteLine($"resume: continuing with the run's {string.Join(" ", context.Adopted)}");
         output.WriteLine($"{experiment.Name}: {train.Count} training and {test.Count} held-out images ({experiment.Data.Dataset}{(experiment.Data.Path is null ? ", embedded subset" : $", {experiment.Data.Path}")}), " +
                          $"image size {experiment.Data.ImageSize}, seed {experiment.Seed}, device {context.Device}, {torch.get_num_threads()} CPU threads; output in {outputDirectory}");
         RunManifest.Write(Path.Combine(outputDirectory, "manifest.json"), experiment, options, context.Device);
@@ -55,6 +58,7 @@ internal static class TrainingCommand
     /// <summary>
     /// Refuses, before the manifest or any checkpoint is written, to resume a checkpoint this run would continue under
     /// other settings (a changed optimizer, augmentation, learning rate, ...), naming each: see <see cref="MethodCheckpoint.EnsureResumable"/>.
+    /// The run's recorded settings were adopted already (<see cref="RunRecord.Restore"/>), so what differs was given on this command line.
     /// </summary>
     private static void EnsureResumable(ExperimentDefinition experiment, string outputDirectory, IReadOnlyList<MethodDefinition> methods)
     {
@@ -67,28 +71,6 @@ internal static class TrainingCommand
         {
             var last = Path.Combine(CheckpointFolder(outputDirectory, name), "last.ckpt");
             if (File.Exists(last)) MethodCheckpoint.EnsureResumable(experiment, name, experiment.Schedule, last);
-        }
-    }
-
-    /// <summary>The command and methods of the run recorded in <c>manifest.json</c>; throws when there is nothing to resume.</summary>
-    private static (string Command, IReadOnlyList<string>? Methods) ReadManifest(string outputDirectory)
-    {
-        var path = Path.Combine(outputDirectory, "manifest.json");
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"Nothing to resume in '{outputDirectory}': it has no manifest.json. Start the run with train or compare, or pass the --out of the run to continue.", path);
-        try
-        {
-            using var manifest = JsonDocument.Parse(File.ReadAllText(path));
-            var root = manifest.RootElement;
-            var command = root.TryGetProperty("command", out var c) && c.GetString() is "train" ? "train" : "compare";
-            IReadOnlyList<string>? methods = root.TryGetProperty("methods", out var m) && m.ValueKind == JsonValueKind.Array
-                ? m.EnumerateArray().Select(e => e.GetString() ?? "").Where(n => n.Length > 0).ToList()
-                : null;
-            return (command, methods is { Count: > 0 } ? methods : null);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"'{path}' is not a readable run manifest ({e.Message}); pass --methods and use train --resume or compare --resume instead.", e);
         }
     }
 

@@ -156,7 +156,7 @@ public sealed class CommandLineVerbTests(TrainedTinyRun run) : IClassFixture<Tra
     }
 
     [Fact]
-    public async Task Overrides_reach_the_run_and_its_manifest_and_a_resume_under_other_settings_is_refused_naming_them()
+    public async Task Overrides_reach_the_run_and_its_manifest_a_plain_resume_continues_with_them_and_a_differing_one_is_refused_naming_them()
     {
         string[] settings = ["--optimizer", "sgd", "--momentum", "0.5", "--ema-decay", "0.9", "--augmentation", "none", "--lr", "0.0001"];
         var (code, trained, error) = await HostRun.Run(TinyExperiment.Definition, ["train", "--methods", "scratch", "--out", scratch, "--train-limit", "16", .. settings]);
@@ -180,21 +180,39 @@ public sealed class CommandLineVerbTests(TrainedTinyRun run) : IClassFixture<Tra
         Assert.True(evalCode == 0, evalError);
         Assert.Equal(HostRun.Top1(trained, "scratch: "), HostRun.Top1(evaluated, "eval scratch"));
 
-        // A resume with another optimizer, augmentation and learning rate is refused before anything is written.
+        // A resume that asks for another optimizer, augmentation and learning rate is refused before anything is written;
+        // the settings it leaves out (momentum, EMA, train limit) are the run's, so they are not named.
         var last = Path.Combine(scratch, "checkpoints", "scratch", "last.ckpt");
-        var (checkpoint, manifestText, steps) = (File.ReadAllBytes(last), File.ReadAllText(manifestPath), File.ReadAllText(Path.Combine(scratch, "steps-scratch.csv")));
-        var (refused, _, message) = await HostRun.Run(TinyExperiment.Definition, "resume", "--out", scratch, "--train-limit", "16", "--ema-decay", "0.9", "--epochs", "2");
+        var stepsPath = Path.Combine(scratch, "steps-scratch.csv");
+        var (checkpoint, manifestText, steps) = (File.ReadAllBytes(last), File.ReadAllText(manifestPath), File.ReadAllText(stepsPath));
+        var (refused, _, message) = await HostRun.Run(TinyExperiment.Definition, "resume", "--out", scratch, "--optimizer", "adamw", "--augmentation", "flip", "--lr", "0.001", "--epochs", "2");
         Assert.Equal(2, refused);
         Assert.Contains("it was trained with --augmentation None --optimizer Sgd --lr 0.0001, and this run has --augmentation Flip --optimizer AdamW --lr 0.001.", message);
         Assert.Contains("The checkpoint was left as it is.", message);
         Assert.Equal(checkpoint, File.ReadAllBytes(last));
         Assert.Equal(manifestText, File.ReadAllText(manifestPath));
-        Assert.Equal(steps, File.ReadAllText(Path.Combine(scratch, "steps-scratch.csv")));
+        Assert.Equal(steps, File.ReadAllText(stepsPath));
 
-        // With the checkpoint's settings (and a longer run, which a resume may ask for) it continues.
-        var (resumed, output, resumeError) = await HostRun.Run(TinyExperiment.Definition, ["resume", "--out", scratch, "--train-limit", "16", "--epochs", "2", .. settings]);
+        // A plain resume (lengthened by --epochs, which a resume may change) continues with the run's settings and names
+        // those that are not the declaration's (AdamW at 1e-3, momentum 0.9, no EMA, 32 images, flips).
+        var (resumed, output, resumeError) = await HostRun.Run(TinyExperiment.Definition, "resume", "--out", scratch, "--epochs", "2");
         Assert.True(resumed == 0, resumeError);
+        Assert.Contains("resume: continuing with the run's --optimizer Sgd --lr 0.0001 --momentum 0.5 --ema-decay 0.9 --train-limit 16 --augmentation None",
+            output.Split('\n').Select(l => l.TrimEnd('\r')));
         Assert.Contains("resumed from", output);
+        using (var manifest = JsonDocument.Parse(File.ReadAllText(manifestPath)))
+        {
+            var schedule = manifest.RootElement.GetProperty("schedule");
+            Assert.Equal(2, schedule.GetProperty("Epochs").GetInt32());
+            Assert.Equal("Sgd", schedule.GetProperty("Optimizer").GetString());
+            Assert.Equal(0.9, schedule.GetProperty("EmaDecay").GetDouble());
+            Assert.Equal(16, manifest.RootElement.GetProperty("data").GetProperty("TrainLimit").GetInt32());
+            Assert.Equal("None", manifest.RootElement.GetProperty("data").GetProperty("Augmentation").GetString());
+        }
+        // 16 images in batches of 8: two steps an epoch, four in all (32 images would make eight), none above SGD's peak of 1e-4.
+        var rows = File.ReadAllLines(stepsPath)[1..].Select(l => l.Split(',')).ToList();
+        Assert.Equal(["1", "2", "3", "4"], rows.Select(r => r[0]));
+        Assert.All(rows, r => Assert.InRange(double.Parse(r[2], CultureInfo.InvariantCulture), 0, 1e-4));
     }
 
     [Theory]
