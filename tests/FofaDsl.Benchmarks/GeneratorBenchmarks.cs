@@ -45,18 +45,58 @@ public class GeneratorBenchmarks
 
     private static GeneratorDriver NewDriver() => CSharpGeneratorDriver.Create(new ExperimentGenerator());
 
-    private static string Experiment(int index) => $$"""
-        using FofaDsl;
-        using FofaDsl.Backbones;
+    /// <summary>
+    /// A mix of what projects declare: zoo pairs with FOFA (every experiment), every second one with the
+    /// comparison methods, a combined run and an ablation run, and every fourth one with a user's module
+    /// whose tapped members the generator reads from the module's constructor.
+    /// </summary>
+    private static string Experiment(int index)
+    {
+        var methods = index % 2 == 1
+            ? "[Scratch, Kd(Temperature = 4), Dkd, FitNet(Stages = new[] { 3, 4 }), Kd(Run = \"kd+fitnet\"), FitNet(Run = \"kd+fitnet\")]\n[Fofa(Run = \"no-raa\", Queries = 64, TokenWidth = 128, Heads = 4, RegionAwareAttention = false)]"
+            : "";
+        var tapped = index % 4 == 3;
+        var student = tapped
+            ? """
+              [Student(typeof(Net))]
+              [Tap(ModelRole.Student, 1, nameof(Net.layer1), Channels = 16, Stride = 1)]
+              [Tap(ModelRole.Student, 2, nameof(Net.layer2), Channels = 32, Stride = 2)]
+              [Tap(ModelRole.Student, 3, nameof(Net.layer3), Channels = 64, Stride = 4)]
+              [Tap(ModelRole.Student, 4, nameof(Net.layer4), Channels = 128, Stride = 8)]
+              """
+            : $"[Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = {8 + index % 8})]";
+        var model = tapped
+            ? """
 
-        namespace Bench.N{{index}};
+              public sealed class Net : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>
+              {
+                  public readonly TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> layer1 = TorchSharp.torch.nn.Conv2d(1, 16, 3, padding: 1);
+                  public readonly TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> layer2, layer3, layer4;
+                  public Net(int numClasses, int imageSize, int inputChannels) : base(nameof(Net))
+                  {
+                      layer2 = TorchSharp.torch.nn.Sequential(TorchSharp.torch.nn.Conv2d(16, 32, 3, stride: 2, padding: 1), TorchSharp.torch.nn.BatchNorm2d(32), TorchSharp.torch.nn.ReLU());
+                      layer3 = TorchSharp.torch.nn.Conv2d(32, 64, 3, stride: 2, padding: 1);
+                      layer4 = TorchSharp.torch.nn.Conv2d(64, 128, 3, stride: 2, padding: 1);
+                  }
+                  public override TorchSharp.torch.Tensor forward(TorchSharp.torch.Tensor x) => layer4.call(layer3.call(layer2.call(layer1.call(x))));
+              }
+              """
+            : "";
+        return $$"""
+            using FofaDsl;
+            using FofaDsl.Backbones;
 
-        [Experiment(Seed = {{index}})]
-        [Teacher(Architecture.{{(index % 2 == 0 ? "VisionTransformer, PatchSize = 4, EmbedDim = 96, Depth = 6, Heads = 3" : "SwinPico, WindowSize = 4")}})]
-        [Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = {{8 + index % 8}})]
-        [Fofa(Queries = 64, TokenWidth = 128, Heads = 4)]
-        [Schedule(Epochs = {{2 + index % 5}}, BatchSize = 64)]
-        [Data(DatasetKind.FashionMnist, ImageSize = {{(index % 2 == 0 ? 28 : 32)}})]
-        public partial class Experiment{{index}};
-        """;
+            namespace Bench.N{{index}};
+
+            [Experiment(Seed = {{index}})]
+            [Teacher(Architecture.{{(index % 2 == 0 ? "VisionTransformer, PatchSize = 4, EmbedDim = 96, Depth = 6, Heads = 3" : "SwinPico, WindowSize = 4")}})]
+            {{student}}
+            [Fofa(Queries = 64, TokenWidth = 128, Heads = 4)]
+            {{methods}}
+            [Schedule(Epochs = {{2 + index % 5}}, BatchSize = 64)]
+            [Data(DatasetKind.FashionMnist, ImageSize = {{(index % 2 == 0 ? 28 : 32)}})]
+            public partial class Experiment{{index}};
+            {{model}}
+            """;
+    }
 }

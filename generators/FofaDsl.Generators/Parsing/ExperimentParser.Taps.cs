@@ -138,7 +138,7 @@ internal sealed partial class ExperimentParser
     private bool CheckTapAgainstCode(INamedTypeSymbol type, TapDeclaration tap, string subject)
     {
         if (FindMember(type, tap.Member!) is not { } member) return true;
-        var output = ModuleConstruction.Of(compilation, type, member, cancellation);
+        var output = ModuleConstruction.Of(compilation, SemanticModelOf, type, member, cancellation);
         var declared = tap.Reader.Int("Channels", 0);
         if (output is null || output.Channels == declared) return true;
         diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.TapGeometryMismatch, tap.Reader.LocationOf("Channels"),

@@ -24,15 +24,19 @@ internal sealed partial class ExperimentParser
     private readonly Compilation compilation;
     private readonly CancellationToken cancellation;
 
-    private ExperimentParser(Compilation compilation, CancellationToken cancellation)
+    /// <summary>Semantic models of the trees read while parsing; one per tree, so a constructor body is bound once for all its taps.</summary>
+    private readonly Dictionary<SyntaxTree, SemanticModel> semanticModels = new();
+
+    private ExperimentParser(SemanticModel experimentModel, CancellationToken cancellation)
     {
-        this.compilation = compilation;
+        compilation = experimentModel.Compilation;
+        semanticModels[experimentModel.SyntaxTree] = experimentModel;
         this.cancellation = cancellation;
     }
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
     {
-        var parser = new ExperimentParser(context.SemanticModel.Compilation, cancellation);
+        var parser = new ExperimentParser(context.SemanticModel, cancellation);
         ExperimentSpec? spec = null;
         try
         {
@@ -108,6 +112,12 @@ internal sealed partial class ExperimentParser
             if (attribute.AttributeClass?.ToDisplayString() == metadataName) return new AttributeReader(attribute, cancellation);
         }
         return null;
+    }
+
+    private SemanticModel SemanticModelOf(SyntaxTree tree)
+    {
+        if (!semanticModels.TryGetValue(tree, out var model)) semanticModels[tree] = model = compilation.GetSemanticModel(tree);
+        return model;
     }
 
     private void Report(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] args) =>

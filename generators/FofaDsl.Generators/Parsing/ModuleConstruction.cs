@@ -1,9 +1,10 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace FofaDsl.Generators.Parsing;
 
@@ -15,7 +16,8 @@ internal sealed record ModuleOutput(int Channels, string Construction);
 /// <summary>
 /// Reads, from a user model's source, how a module member is constructed: a field or property initializer
 /// or an assignment in a constructor, to a TorchSharp <c>nn</c> factory with constant channel arguments
-/// (<c>Conv2d</c>, <c>Linear</c>, norms), or an <c>nn.Sequential</c> whose last channel-changing layer is one.
+/// (<c>Conv2d</c>, <c>Linear</c>, norms) with literal channels, or an <c>nn.Sequential</c> whose last
+/// channel-changing layer is one.
 /// Anything it cannot see (a helper method, a parameter, a user block, two different assignments) gives
 /// null, never a guess: a tap's declared geometry is only contradicted by what the code states outright.
 /// </summary>
@@ -43,10 +45,11 @@ internal static class ModuleConstruction
         "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "Upsample",
     };
 
-    public static ModuleOutput? Of(Compilation compilation, INamedTypeSymbol type, ISymbol member, CancellationToken cancellation)
+    /// <summary>What <paramref name="member"/> of <paramref name="type"/> is built as, or null when the code does not say plainly.</summary>
+    public static ModuleOutput? Of(Compilation compilation, Func<SyntaxTree, SemanticModel> semanticModel, INamedTypeSymbol type, ISymbol member, CancellationToken cancellation)
     {
         var outputs = Constructions(type, member, cancellation)
-            .Select(expression => Evaluate(compilation, expression, cancellation))
+            .Select(expression => Evaluate(compilation, semanticModel, expression, cancellation))
             .ToList();
         // Every construction must be readable and agree; otherwise the code decides at run time.
         return outputs.Count > 0 && outputs.All(o => o is not null) && outputs.Select(o => o!.Channels).Distinct().Count() == 1
@@ -87,59 +90,118 @@ internal static class ModuleConstruction
         }
     }
 
-    private static ModuleOutput? Evaluate(Compilation compilation, ExpressionSyntax expression, CancellationToken cancellation)
+    private static ModuleOutput? Evaluate(Compilation compilation, Func<SyntaxTree, SemanticModel> semanticModel, ExpressionSyntax expression, CancellationToken cancellation)
     {
-        if (!compilation.ContainsSyntaxTree(expression.SyntaxTree)) return null;
-        var operation = compilation.GetSemanticModel(expression.SyntaxTree).GetOperation(expression, cancellation);
-        return operation is null ? null : Evaluate(operation, out _);
+        cancellation.ThrowIfCancellationRequested();
+        return compilation.ContainsSyntaxTree(expression.SyntaxTree) ? Evaluate(expression, semanticModel(expression.SyntaxTree), out _) : null;
     }
 
-    /// <summary>The output of a module expression; <paramref name="preservesChannels"/> says a layer passes its input's channels on.</summary>
-    private static ModuleOutput? Evaluate(IOperation operation, out bool preservesChannels)
+    /// <summary>
+    /// The output of a module expression; <paramref name="preservesChannels"/> says a layer passes its input's
+    /// channels on. Read from the syntax, binding only the callee's receiver: binding the calls themselves
+    /// (TorchSharp's many overloads) would cost the IDE a millisecond per tap on every keystroke.
+    /// </summary>
+    private static ModuleOutput? Evaluate(ExpressionSyntax expression, SemanticModel model, out bool preservesChannels)
     {
         preservesChannels = false;
-        while (operation is IConversionOperation conversion) operation = conversion.Operand;
-        if (operation is ITupleOperation { Elements.Length: 2 } named) return Evaluate(named.Elements[1], out preservesChannels);
-        if (operation is not IInvocationOperation { TargetMethod: var method } invocation || method.ContainingType?.ToDisplayString() != TorchNn) return null;
+        expression = Unwrap(expression);
+        if (expression is TupleExpressionSyntax { Arguments.Count: 2 } named) return Evaluate(named.Arguments[1].Expression, model, out preservesChannels);
+        if (expression is not InvocationExpressionSyntax call || NnFactory(call, model) is not { } name) return null;
 
-        if (ChannelPreserving.Contains(method.Name))
+        if (ChannelPreserving.Contains(name))
         {
             preservesChannels = true;
             return null;
         }
-        if (method.Name == "Sequential") return LastChannelLayer(invocation);
-        if (!ChannelArgument.TryGetValue(method.Name, out var ordinal)) return null;
+        if (name == "Sequential") return LastChannelLayer(call, model);
+        if (!ChannelArgument.TryGetValue(name, out var ordinal)) return null;
 
-        var argument = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == ordinal);
-        var channels = argument is null ? null : ConstantChannels(argument.Value);
-        var arguments = invocation.Syntax is InvocationExpressionSyntax call ? call.ArgumentList.ToString() : "(...)";
-        return channels is { } value ? new ModuleOutput(value, $"nn.{method.Name}{arguments}") : null;
+        var channels = ChannelArgumentOf(call.ArgumentList, ordinal) is { } argument ? ConstantChannels(argument) : null;
+        return channels is { } value ? new ModuleOutput(value, $"nn.{name}{call.ArgumentList}") : null;
+    }
+
+    /// <summary>The name of the TorchSharp <c>nn</c> factory <paramref name="call"/> invokes, or null for any other call.</summary>
+    private static string? NnFactory(InvocationExpressionSyntax call, SemanticModel model)
+    {
+        var (receiver, name) = call.Expression switch
+        {
+            MemberAccessExpressionSyntax access => (access.Expression, access.Name.Identifier.ValueText),
+            IdentifierNameSyntax identifier => ((ExpressionSyntax?)null, identifier.Identifier.ValueText),
+            _ => (null, null),
+        };
+        if (name is null || !(ChannelArgument.ContainsKey(name) || ChannelPreserving.Contains(name) || name == "Sequential")) return null;
+
+        // nn.Conv2d(...): the receiver must be TorchSharp's nn; Conv2d(...) under "using static": the method's class must be.
+        // Only the callee is bound, on its own: no overload resolution of the call.
+        var target = receiver ?? call.Expression;
+        var info = model.GetSpeculativeSymbolInfo(target.SpanStart, target, SpeculativeBindingOption.BindAsExpression);
+        var symbol = info.Symbol ?? info.CandidateSymbols.FirstOrDefault();
+        var container = receiver is null ? symbol?.ContainingType : symbol as INamedTypeSymbol;
+        return container?.ToDisplayString() == TorchNn ? name : null;
     }
 
     /// <summary>A Sequential's output channels: those of its last layer that sets them, past any that keep them.</summary>
-    private static ModuleOutput? LastChannelLayer(IInvocationOperation sequential)
+    private static ModuleOutput? LastChannelLayer(InvocationExpressionSyntax sequential, SemanticModel model)
     {
-        var layers = sequential.Arguments.SelectMany(a => a.Value is IArrayCreationOperation { Initializer: { } items } ? (IEnumerable<IOperation>)items.ElementValues : new[] { a.Value }).ToList();
+        var layers = sequential.ArgumentList.Arguments;
         for (var i = layers.Count - 1; i >= 0; i--)
         {
-            var output = Evaluate(layers[i], out var preserves);
+            var output = Evaluate(layers[i].Expression, model, out var preserves);
             if (output is not null) return output;
             if (!preserves) return null;
         }
         return null;
     }
 
-    /// <summary>A constant channel count: a number, or the last entry of a constant shape array (LayerNorm).</summary>
-    private static int? ConstantChannels(IOperation value)
+    /// <summary>Parameter names TorchSharp gives the channel argument, for calls that name it.</summary>
+    private static readonly HashSet<string> ChannelParameterNames = new()
     {
-        while (value is IConversionOperation conversion) value = conversion.Operand;
-        if (value is IArrayCreationOperation { Initializer.ElementValues: { Length: > 0 } elements }) return ConstantChannels(elements[elements.Length - 1]);
-        if (value.ConstantValue is not { HasValue: true, Value: { } constant }) return null;
+        "out_channels", "outputSize", "out_features", "num_features", "features", "num_channels", "normalized_shape",
+    };
+
+    /// <summary>The argument in parameter position <paramref name="ordinal"/>: positional, or named as TorchSharp names it.</summary>
+    private static ExpressionSyntax? ChannelArgumentOf(ArgumentListSyntax arguments, int ordinal)
+    {
+        foreach (var argument in arguments.Arguments)
+        {
+            if (argument.NameColon is { } name && ChannelParameterNames.Contains(name.Name.Identifier.ValueText)) return argument.Expression;
+        }
+        var positional = arguments.Arguments.TakeWhile(a => a.NameColon is null).ToList();
+        return ordinal < positional.Count ? positional[ordinal].Expression : null;
+    }
+
+    /// <summary>A literal channel count (<c>64</c>, <c>64L</c>, <c>(long)64</c>), or the last entry of a literal shape array (LayerNorm).</summary>
+    private static int? ConstantChannels(ExpressionSyntax value)
+    {
+        value = Unwrap(value);
+        var elements = value switch
+        {
+            ArrayCreationExpressionSyntax { Initializer: { } items } => items.Expressions,
+            ImplicitArrayCreationExpressionSyntax { Initializer: var items } => items.Expressions,
+            CollectionExpressionSyntax collection => SyntaxFactory.SeparatedList(collection.Elements.OfType<ExpressionElementSyntax>().Select(e => e.Expression)),
+            _ => default(SeparatedSyntaxList<ExpressionSyntax>?),
+        };
+        if (elements is { Count: > 0 } shape) return ConstantChannels(shape[shape.Count - 1]);
+        if (value is not LiteralExpressionSyntax { Token.Value: { } constant }) return null;
         return constant switch
         {
             int i when i > 0 => i,
             long l when l > 0 && l <= int.MaxValue => (int)l,
             _ => null,
         };
+    }
+
+    /// <summary>The expression inside parentheses and casts: <c>(long)(64)</c> is 64.</summary>
+    private static ExpressionSyntax Unwrap(ExpressionSyntax expression)
+    {
+        while (true)
+        {
+            switch (expression)
+            {
+                case ParenthesizedExpressionSyntax parenthesized: expression = parenthesized.Expression; break;
+                case CastExpressionSyntax cast: expression = cast.Expression; break;
+                default: return expression;
+            }
+        }
     }
 }
