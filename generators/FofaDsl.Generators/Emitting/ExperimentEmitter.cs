@@ -242,6 +242,13 @@ internal static class ExperimentEmitter
             w.Close();
             return;
         }
+        if (model.Family == ModelFamily.Custom)
+        {
+            w.Line($"/// <summary>Builds a fresh {model.Role.ToLowerInvariant()}: {Xml(model.DisplayName)}, checked against its <c>[StageGeometry]</c>.</summary>");
+            w.Line($"public static {model.RuntimeType} Create{model.Role}() =>");
+            w.Line($"    global::FofaDsl.Backbones.DeclaredStages.Verify(new {model.RuntimeType}({OptionsExpression(model)}), Spec.{model.Role}Stem, Spec.{model.Role}Stages);");
+            return;
+        }
         w.Line($"/// <summary>Builds a fresh {model.Role.ToLowerInvariant()}: {Xml(model.DisplayName)}.</summary>");
         w.Line($"public static {model.RuntimeType} Create{model.Role}() => new({OptionsExpression(model)});");
     }

@@ -89,11 +89,11 @@ public sealed class TappedBackbone<TModel> : StagedBackbone where TModel : nn.Mo
             var stages = new Tensor[4];
             for (var i = 0; i < 4; i++)
             {
-                stages[i] = captured[i] ?? throw new InvalidOperationException(
+                stages[i] = captured[i] ?? throw new StageGeometryMismatchException(
                     $"Stage {i + 1} of {GetName()} was not computed: its tapped submodule did not run through call() in forward.");
                 var expected = geometries[i].ShapeFor(stages[i].shape[0]);
                 if (!stages[i].shape.SequenceEqual(expected))
-                    throw new InvalidOperationException(
+                    throw new StageGeometryMismatchException(
                         $"Stage {i + 1} of {GetName()} is [{string.Join(", ", stages[i].shape)}], but its [Tap] declares [{string.Join(", ", expected)}] ({geometries[i]}): fix the tap's Channels/Stride/Layout.");
             }
             foreach (var s in stages) s.MoveToOuterDisposeScope();

@@ -85,7 +85,7 @@ public static class ExperimentHost
             error.WriteLine(e.Message);
             return 2;
         }
-        catch (Exception e) when (e is DatasetFormatException or NonFiniteLossException or ArgumentException or IOException or InvalidDataException or Weights.WeightLoadException)
+        catch (Exception e) when (e is DatasetFormatException or NonFiniteLossException or ArgumentException or IOException or InvalidDataException or Weights.WeightLoadException or Backbones.StageGeometryMismatchException)
         {
             error.WriteLine($"error: {e.Message}");
             return 1;

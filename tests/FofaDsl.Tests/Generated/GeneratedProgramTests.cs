@@ -39,6 +39,18 @@ public sealed class GeneratedProgramTests
     }
 
     [Fact]
+    public async Task A_users_model_whose_properties_contradict_its_StageGeometry_is_refused_when_built()
+    {
+        var error = Assert.Throws<FofaDsl.Backbones.StageGeometryMismatchException>(TinyMisdeclaredExperiment.CreateStudent);
+        Assert.Contains("TinyMisdeclaredNet does not match its [StageGeometry]: its stage 3 is", error.Message);
+        Assert.Contains("declared [B, 32, 7, 7]", error.Message);
+
+        var output = new StringWriter();
+        Assert.Equal(1, await FofaDsl.Hosting.ExperimentHost.RunAsync(TinyMisdeclaredExperiment.Definition, ["check"], TextWriter.Null, output));
+        Assert.Contains("TinyMisdeclaredNet does not match its [StageGeometry]", output.ToString());
+    }
+
+    [Fact]
     public async Task A_plain_module_read_through_taps_is_a_student_of_every_declared_method()
     {
         torch.manual_seed(3);
@@ -59,7 +71,7 @@ public sealed class GeneratedProgramTests
         var model = new TinyTapNet(10, 28, 1);
         var wrong = TinyTappedExperiment.Spec.StudentStages.Select((g, i) => i == 2 ? g with { Channels = 99 } : g).ToArray();
         var tapped = new FofaDsl.Backbones.TappedBackbone<TinyTapNet>(model, 10, [model.conv1, model.conv2, model.conv3, model.conv4], wrong);
-        var error = Assert.Throws<InvalidOperationException>(() => tapped.ForwardWithStages(randn(1, 1, 28, 28)));
+        var error = Assert.Throws<FofaDsl.Backbones.StageGeometryMismatchException>(() => tapped.ForwardWithStages(randn(1, 1, 28, 28)));
         Assert.Contains("Stage 3", error.Message);
         Assert.Contains("Channels", error.Message);
     }

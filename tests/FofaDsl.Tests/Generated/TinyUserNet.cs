@@ -50,3 +50,30 @@ public sealed class TinyUserNet : StagedBackbone
 [Schedule(Epochs = 1, TeacherEpochs = 1, BatchSize = 4, WarmupEpochs = 0)]
 [Data(DatasetKind.FashionMnist, TrainLimit = 8)]
 public partial class TinyUserExperiment;
+
+/// <summary>A user's backbone whose StageGeometries property contradicts its [StageGeometry] (stage 3 has 48 channels, not 32).</summary>
+[StageGeometry(StageLayout.Spatial, Channels = [8, 16, 32, 64], Strides = [1, 2, 4, 8], StemChannels = 8, StemStride = 1)]
+public sealed class TinyMisdeclaredNet(int numClasses, int imageSize, int inputChannels) : StagedBackbone(nameof(TinyMisdeclaredNet))
+{
+    public override StageGeometry StemGeometry => StageGeometry.Spatial(8, imageSize, imageSize);
+
+    public override IReadOnlyList<StageGeometry> StageGeometries =>
+        new[] { 8, 16, 48, 64 }.Select((c, i) => StageGeometry.Spatial(c, (imageSize + (1 << i) - 1) >> i, (imageSize + (1 << i) - 1) >> i)).ToArray();
+
+    public override int NumClasses => numClasses;
+
+    public override Tensor ForwardStem(Tensor images) => images.expand(-1, 8 / inputChannels, -1, -1);
+
+    public override Tensor ForwardStage(int stage, Tensor input) => input;
+
+    public override Tensor ForwardHead(Tensor lastStage) => lastStage.mean([2, 3]);
+}
+
+/// <summary>The misdeclared model as a student: it compiles (the attribute is consistent), and is refused when built.</summary>
+[Experiment(Seed = 4)]
+[Teacher(Architecture.VisionTransformer, PatchSize = 7, EmbedDim = 16, Depth = 4, Heads = 2)]
+[Student(typeof(TinyMisdeclaredNet))]
+[Kd]
+[Schedule(Epochs = 1, TeacherEpochs = 1, BatchSize = 4, WarmupEpochs = 0)]
+[Data(DatasetKind.FashionMnist, TrainLimit = 8)]
+public partial class TinyMisdeclaredExperiment;
