@@ -99,4 +99,30 @@ internal static class CustomModels
         [Tap(ModelRole.Student, 3, nameof(ConvTapNet.layer3), Channels = 64, Stride = 4)]
         [Tap(ModelRole.Student, 4, nameof(ConvTapNet.layer4), Channels = 112, Stride = 8)]
         """;
+
+    /// <summary>
+    /// A module written under <c>using static TorchSharp.torch.nn</c> (bare <c>Conv2d</c>, <c>Linear</c>, <c>LayerNorm</c>)
+    /// whose taps declare 16, 32, 64 and 96 channels; <see cref="UsingStaticNn"/> goes at the top of its file.
+    /// </summary>
+    public const string BareNnTapNet = """
+        public sealed class BareNnTapNet : Module<Tensor, Tensor>
+        {
+            public readonly Module<Tensor, Tensor> layer1 = Conv2d(1, 16, 3, padding: 1);
+            public readonly Module<Tensor, Tensor> layer2 = Sequential(Conv2d(16, 32, 3, stride: 2, padding: 1), GELU());
+            public readonly Module<Tensor, Tensor> layer3 = Sequential(Linear(32, 64), LayerNorm(new long[] { 64 }));
+            public readonly Module<Tensor, Tensor> layer4 = Linear(inputSize: 64, outputSize: 96L);
+            public BareNnTapNet(int numClasses, int imageSize, int inputChannels) : base(nameof(BareNnTapNet)) { }
+            public override Tensor forward(Tensor x) => layer4.call(layer3.call(layer2.call(layer1.call(x))));
+        }
+        """;
+
+    public const string UsingStaticNn = "using static TorchSharp.torch;\nusing static TorchSharp.torch.nn;\n";
+
+    /// <summary>The four student taps of <see cref="BareNnTapNet"/>, as its code builds them.</summary>
+    public const string BareNnTapNetStudentTaps = """
+        [Tap(ModelRole.Student, 1, nameof(BareNnTapNet.layer1), Channels = 16, Stride = 1)]
+        [Tap(ModelRole.Student, 2, nameof(BareNnTapNet.layer2), Channels = 32, Stride = 2)]
+        [Tap(ModelRole.Student, 3, nameof(BareNnTapNet.layer3), Channels = 64, Stride = 4)]
+        [Tap(ModelRole.Student, 4, nameof(BareNnTapNet.layer4), Channels = 96, Stride = 8)]
+        """;
 }

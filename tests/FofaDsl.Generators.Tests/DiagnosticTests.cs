@@ -88,6 +88,8 @@ public sealed class DiagnosticTests
         { "FOFA024", Tapped, ConvTappedWith("layer1), Channels = 16", "layer1), Channels = 8"), "Channels = 8" },
         { "FOFA024", Tapped, ConvTappedWith("layer2), Channels = 32", "layer2), Channels = 64"), "Channels = 64" },
         { "FOFA024", Tapped, ConvTappedWith("layer3), Channels = 64", "layer3), Channels = 32"), "Channels = 32" },
+        { "FOFA024", BareTapped, BareTappedWith("layer3), Channels = 64", "layer3), Channels = 32"), "Channels = 32" },
+        { "FOFA024", BareTapped, BareTappedWith("layer4), Channels = 96", "layer4), Channels = 64"), "Channels = 64" },
         { "FOFA023", "[LossWeights(CrossEntropy = 1|" + Fofa, "[LossWeights(CrossEntropy = 0|" + Fofa + "[Kd(Weight = 0)]", "Kd(Weight = 0)" },
     };
 
@@ -102,6 +104,14 @@ public sealed class DiagnosticTests
         if (original.Length > 0) source = source.Replace(original, replacement);
         return source;
     }
+
+    /// <summary>The quickstart with a tapped BareNnTapNet student, written under "using static TorchSharp.torch.nn".</summary>
+    private const string BareTapped = "using FofaDsl.Backbones;|" + Tapped;
+
+    private static string BareTappedWith(string original, string replacement) =>
+        "using FofaDsl.Backbones;\n" + CustomModels.UsingStaticNn + "|[Student(typeof(BareNnTapNet))]\n"
+        + (original.Length > 0 ? CustomModels.BareNnTapNetStudentTaps.Replace(original, replacement) : CustomModels.BareNnTapNetStudentTaps)
+        + "|public partial class Quickstart; " + CustomModels.BareNnTapNet;
 
     private static string ConvTappedWith(string original, string replacement) =>
         "[Student(typeof(ConvTapNet))]\n" + (original.Length > 0 ? CustomModels.ConvTapNetStudentTaps.Replace(original, replacement) : CustomModels.ConvTapNetStudentTaps) + "|public partial class Quickstart; " + CustomModels.ConvTapNet;
@@ -151,6 +161,7 @@ public sealed class DiagnosticTests
         { "[LossWeights(CrossEntropy = 1|" + Fofa, "[LossWeights(CrossEntropy = 0|" + Fofa + "[Kd(Weight = 0.5)]" },
         // Channels built from a constructor parameter are the code's business at run time, not the generator's.
         { Tapped, ConvTappedWith("", "") },
+        { BareTapped, BareTappedWith("", "") },
         { Tapped, ConvTappedWith("layer4), Channels = 112", "layer4), Channels = 5") },
         { Fofa, Fofa + "[Fofa(Run = \"no-raa\", RegionAwareAttention = false), Fofa(Run = \"n16\", Queries = 16, PromptStages = new[] { 4 })]" },
     };
