@@ -1,15 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
-using System.Threading;
 using FofaDsl.Generators.Diagnostics;
-using FofaDsl.Generators.Emitting;
 using FofaDsl.Generators.Model;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace FofaDsl.Generators.Parsing;
 
