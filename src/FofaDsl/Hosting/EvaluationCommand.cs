@@ -57,7 +57,7 @@ internal static class EvaluationCommand
         if (distiller is null)
             throw new UsageException($"--attention-maps draws the region-aware attention of a FOFA student; method '{restored.Method}' has none. Pass a FOFA checkpoint (e.g. checkpoints/fofa/best.ckpt).");
         if (!distiller.Options.UseRegionAwareAttention)
-            throw new UsageException($"--attention-maps: method '{restored.Method}' is declared without region-aware attention ([Fofa(UseRegionAwareAttention = false)]), so it has no attention to draw.");
+            throw new UsageException($"--attention-maps: method '{restored.Method}' is declared without region-aware attention ([Fofa(RegionAwareAttention = false)]), so it has no attention to draw.");
         return distiller;
     }
 
