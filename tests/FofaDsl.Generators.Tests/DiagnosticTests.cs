@@ -62,6 +62,7 @@ public sealed class DiagnosticTests
         { "FOFA008", Fofa, Fofa + "[FitNet(Stages = new[] { 1, 5 })]", "Stages = new[] { 1, 5 }" },
         { "FOFA008", Fofa, Fofa + "[Crd(Momentum = 1)]", "Momentum = 1" },
         { "FOFA008", Fofa, Fofa + "[Cc(EmbedDim = 0)]", "EmbedDim = 0" },
+        { "FOFA008", Fofa, Fofa + "[Dkd(WarmupEpochs = -1)]", "WarmupEpochs = -1" },
         { "FOFA008", Fofa, Fofa + "[Rkd(AngleWeight = double.NaN)]", "AngleWeight = double.NaN" },
         { "FOFA008", "[Experiment(Seed = 7)]", "[Experiment(Seed = 7, Device = \"gpu\")]", "Device = \"gpu\"" },
         { "FOFA008", "[Experiment(Seed = 7)]", "[Experiment(Seed = 7, CheckpointEverySteps = -1)]", "CheckpointEverySteps = -1" },

@@ -167,8 +167,8 @@ internal sealed partial class ExperimentParser
                     break;
                 case SettingRule.Count:
                     var count = reader.Int(setting.Name, (int)setting.Default);
-                    if (count >= 1 && count <= setting.Maximum) (literal, number) = (Literals.Int(count), count);
-                    else Report(DiagnosticCatalog.ValueOutOfRange, location, $"{method.DisplayName} {setting.Name}", count, $"use a value from 1 to {setting.Maximum}");
+                    if (count >= setting.Minimum && count <= setting.Maximum) (literal, number) = (Literals.Int(count), count);
+                    else Report(DiagnosticCatalog.ValueOutOfRange, location, $"{method.DisplayName} {setting.Name}", count, $"use a value from {setting.Minimum} to {setting.Maximum}");
                     break;
                 case SettingRule.Stages:
                     var stages = reader.IntArray(setting.Name) ?? ImmutableArray.Create(1, 2, 3, 4);

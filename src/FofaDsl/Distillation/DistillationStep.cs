@@ -95,6 +95,15 @@ public sealed class DistillationStep : ITrainingStep
         foreach (var module in termModules) module.train(training);
     }
 
+    /// <summary>Tells every term which epoch starts.</summary>
+    /// <param name="epoch">The epoch that starts, 1 for the first.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epoch"/> is below 1.</exception>
+    public void BeginEpoch(int epoch)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(epoch, 1);
+        foreach (var term in terms) term.BeginEpoch(epoch);
+    }
+
     /// <summary>The loss of one batch; throws <see cref="InvalidOperationException"/> when a term needs sample indices (CRD).</summary>
     /// <param name="images">Normalised images <c>[B, C, H, W]</c>.</param>
     /// <param name="labels">Class indices <c>[B]</c> or mixup/cutmix soft targets <c>[B, classes]</c>.</param>

@@ -2,7 +2,7 @@ namespace FofaDsl.Distillation;
 
 /// <summary>
 /// Settings of decoupled KD (Zhao et al. 2022); defaults from the paper's heterogeneous benchmark
-/// (alpha 1, beta 2, T 1). The DKD paper's own ImageNet setting is beta 8, T 4 with a 20-epoch warm-up of the term.
+/// (alpha 1, beta 2, T 1, no warm-up). The DKD paper's own ImageNet setting is beta 8, T 4 with a 20-epoch warm-up of the term.
 /// </summary>
 public sealed record DkdOptions
 {
@@ -15,11 +15,18 @@ public sealed record DkdOptions
     /// <summary>Softening temperature <c>T</c> (default 1); both parts are scaled by <c>T^2</c>.</summary>
     public double Temperature { get; init; } = 1.0;
 
+    /// <summary>
+    /// Epochs of the linear warm-up of the term: in epoch <c>e</c> (counted from 1) the loss is scaled by
+    /// <c>min(e / WarmupEpochs, 1)</c>, as in the DKD paper's code (which uses 20). 0, the default, scales nothing.
+    /// </summary>
+    public int WarmupEpochs { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting outside its range.</summary>
     public void Validate()
     {
         TermOptionChecks.Weight(Alpha, nameof(Alpha));
         TermOptionChecks.Weight(Beta, nameof(Beta));
         TermOptionChecks.Positive(Temperature, nameof(Temperature));
+        TermOptionChecks.AtLeast(WarmupEpochs, 0, nameof(WarmupEpochs));
     }
 }

@@ -27,6 +27,13 @@ public interface IDistillationTerm
     /// </summary>
     IReadOnlyList<torch.nn.Module> Modules { get; }
 
+    /// <summary>
+    /// Told by <see cref="DistillationStep"/> which epoch starts (1 for the first), before its first
+    /// batch; terms whose weight follows the epoch (DKD's warm-up) read it here. Nothing by default.
+    /// </summary>
+    /// <param name="epoch">The epoch that starts, counted from 1.</param>
+    void BeginEpoch(int epoch) { }
+
     /// <summary>The term's already weighted loss values for one batch (usually one; RKD gives two).</summary>
     /// <param name="inputs">Student and teacher outputs, hard labels and sample indices.</param>
     IEnumerable<LossTerm> Compute(DistillationInputs inputs);

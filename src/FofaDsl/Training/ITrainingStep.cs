@@ -36,6 +36,14 @@ public interface ITrainingStep
     /// </summary>
     StepOutput Compute(Tensor images, Tensor labels, Tensor sampleIndices) => Compute(images, labels);
 
+    /// <summary>
+    /// Called by the training loop before the first batch of every epoch, also of the epoch a run
+    /// resumes in the middle of. <paramref name="epoch"/> counts from 1, as <see cref="EpochReport.Epoch"/>
+    /// does. Steps whose loss depends on the epoch (DKD's warm-up) read it here; the default ignores it.
+    /// </summary>
+    /// <param name="epoch">The epoch that starts, 1 for the first.</param>
+    void BeginEpoch(int epoch) { }
+
     /// <summary>Modules whose weights and buffers a checkpoint holds (the student and the method's own modules).</summary>
     IReadOnlyList<nn.Module> StatefulModules { get; }
 

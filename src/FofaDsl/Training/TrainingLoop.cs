@@ -81,6 +81,8 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
         for (var epoch = state.CompletedEpochs; epoch < schedule.Epochs; epoch++)
         {
             step.SetTraining(true);
+            // Also for a resumed epoch: the step's epoch-dependent state is not in the checkpoint.
+            step.BeginEpoch(epoch + 1);
             var resuming = epoch == state.CompletedEpochs;
             var sums = resuming ? new Dictionary<string, double>(state.EpochSums) : new Dictionary<string, double>();
             var skip = resuming ? state.StepInEpoch : 0;

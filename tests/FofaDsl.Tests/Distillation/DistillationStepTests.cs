@@ -154,6 +154,61 @@ public sealed class DistillationStepTests
         Assert.Equal(fromHard, fromSoft, 6);
     }
 
+    [Fact]
+    public void The_step_tells_every_term_the_epoch_that_starts()
+    {
+        using var student = TinyResNet();
+        var first = new EpochRecordingTerm("first");
+        var second = new EpochRecordingTerm("second");
+        ITrainingStep step = new DistillationStep("Recording", null, student, new FofaLossWeights(), [first, second]);
+
+        step.BeginEpoch(1);
+        step.BeginEpoch(3);
+
+        Assert.Equal([1, 3], first.Epochs);
+        Assert.Equal([1, 3], second.Epochs);
+        Assert.Throws<ArgumentOutOfRangeException>(() => step.BeginEpoch(0));
+    }
+
+    [Fact]
+    public void A_warming_up_Dkd_reports_and_trains_the_scaled_term()
+    {
+        manual_seed(56);
+        using var student = TinyResNet();
+        using var teacher = TinyVit();
+        var weights = new FofaLossWeights(LabelSmoothing: 0);
+        var plain = new DistillationStep("DKD", teacher, student, weights, [new DkdTerm(new DkdOptions())]);
+        var ramped = new DistillationStep("DKD", teacher, student, weights, [new DkdTerm(new DkdOptions { WarmupEpochs = 4 })]);
+        plain.SetTraining(false);
+        using var images = randn(3, 3, 16, 16);
+        using var labels = tensor(LabelValues);
+
+        ramped.BeginEpoch(2);
+        var full = plain.Compute(images, labels);
+        var half = ramped.Compute(images, labels);
+
+        var (ce, dkd) = (full.Terms[0].Value.item<float>(), full.Terms[1].Value.item<float>());
+        Assert.Equal("dkd", half.Terms[1].Name);
+        Assert.Equal(dkd / 2, half.Terms[1].Value.item<float>(), 5);
+        Assert.Equal(ce + dkd / 2, half.Total.item<float>(), 5);
+    }
+
+    /// <summary>A teacher-free term that records the epochs it is told and contributes nothing.</summary>
+    private sealed class EpochRecordingTerm(string name) : IDistillationTerm
+    {
+        public List<int> Epochs { get; } = [];
+
+        public string Name => name;
+
+        public bool NeedsTeacher => false;
+
+        public IReadOnlyList<nn.Module> Modules => [];
+
+        public void BeginEpoch(int epoch) => Epochs.Add(epoch);
+
+        public IEnumerable<LossTerm> Compute(DistillationInputs inputs) => [new LossTerm(name, zeros(1).squeeze())];
+    }
+
     public static TheoryData<string> SingleMethods => new() { "kd", "dkd", "dist", "fitnet", "ofa" };
 
     [Theory]

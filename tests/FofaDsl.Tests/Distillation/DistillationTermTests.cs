@@ -39,12 +39,9 @@ public sealed class DistillationTermTests
         Assert.Empty(term.Modules);
     }
 
-    [Fact]
-    public void Dkd_is_alpha_TCKD_plus_beta_NCKD_times_T_squared()
+    // (alpha * TCKD + beta * NCKD) * T^2 of the fixed logits, batch mean, without any warm-up.
+    private static double HandDkd(double alpha, double beta, double T)
     {
-        const double alpha = 0.7, beta = 3, T = 1.5;
-        var term = new DkdTerm(new DkdOptions { Alpha = alpha, Beta = beta, Temperature = T });
-
         var perSample = StudentLogits.Select((s, b) =>
         {
             var y = (int)Labels[b];
@@ -55,9 +52,45 @@ public sealed class DistillationTermTests
             var nckd = LossTestMath.Kl(LossTestMath.Softmax(Others(TeacherLogits[b]), T), LossTestMath.Softmax(Others(s), T));
             return alpha * tckd + beta * nckd;
         });
-        var expected = perSample.Average() * T * T;
+        return perSample.Average() * T * T;
+    }
 
-        Assert.Equal(expected, Single(term.Compute(LogitInputs()), "dkd"), 8);
+    [Fact]
+    public void Dkd_is_alpha_TCKD_plus_beta_NCKD_times_T_squared()
+    {
+        const double alpha = 0.7, beta = 3, T = 1.5;
+        var term = new DkdTerm(new DkdOptions { Alpha = alpha, Beta = beta, Temperature = T });
+
+        Assert.Equal(HandDkd(alpha, beta, T), Single(term.Compute(LogitInputs()), "dkd"), 8);
+    }
+
+    [Fact]
+    public void Dkd_warm_up_scales_the_term_by_epoch_over_warmup_epochs_until_it_reaches_one()
+    {
+        const double alpha = 1, beta = 8, T = 4;
+        IDistillationTerm term = new DkdTerm(new DkdOptions { Alpha = alpha, Beta = beta, Temperature = T, WarmupEpochs = 4 });
+        var full = HandDkd(alpha, beta, T);
+        double At(int epoch)
+        {
+            term.BeginEpoch(epoch);
+            return Single(term.Compute(LogitInputs()), "dkd");
+        }
+
+        // Before any epoch is announced the term is in epoch 1.
+        Assert.Equal(full / 4, Single(term.Compute(LogitInputs()), "dkd"), 8);
+        Assert.Equal(full / 4, At(1), 8);
+        Assert.Equal(full * 3 / 4, At(3), 8);
+        Assert.Equal(full, At(4), 8);
+        Assert.Equal(full, At(7), 8);
+        Assert.Throws<ArgumentOutOfRangeException>(() => term.BeginEpoch(0));
+    }
+
+    [Fact]
+    public void Dkd_without_warm_up_ignores_the_epoch()
+    {
+        IDistillationTerm term = new DkdTerm(new DkdOptions());
+        term.BeginEpoch(1);
+        Assert.Equal(HandDkd(1, 2, 1), Single(term.Compute(LogitInputs()), "dkd"), 8);
     }
 
     [Fact]

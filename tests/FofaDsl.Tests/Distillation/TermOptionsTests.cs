@@ -10,7 +10,7 @@ public sealed class TermOptionsTests
     {
         Assert.Equal((1.0, 1.0), (new KdOptions().Weight, new KdOptions().Temperature));
         var dkd = new DkdOptions();
-        Assert.Equal((1.0, 2.0, 1.0), (dkd.Alpha, dkd.Beta, dkd.Temperature));
+        Assert.Equal((1.0, 2.0, 1.0, 0), (dkd.Alpha, dkd.Beta, dkd.Temperature, dkd.WarmupEpochs));
         var dist = new DistOptions();
         Assert.Equal((1.0, 1.0, 1.0, 1.0), (dist.Weight, dist.Beta, dist.Gamma, dist.Temperature));
         var cc = new CcOptions();
@@ -27,6 +27,7 @@ public sealed class TermOptionsTests
         { "KD temperature", () => new KdOptions { Temperature = 0 }.Validate(), "Temperature" },
         { "DKD alpha", () => new DkdOptions { Alpha = double.NaN }.Validate(), "Alpha" },
         { "DKD beta", () => new DkdOptions { Beta = double.PositiveInfinity }.Validate(), "Beta" },
+        { "DKD warm-up", () => new DkdOptions { WarmupEpochs = -1 }.Validate(), "WarmupEpochs" },
         { "DIST gamma", () => new DistOptions { Gamma = -0.1 }.Validate(), "Gamma" },
         { "DIST temperature", () => new DistOptions { Temperature = -2 }.Validate(), "Temperature" },
         { "CC embedding", () => new CcOptions { EmbedDim = 0 }.Validate(), "EmbedDim" },

@@ -15,4 +15,10 @@ public sealed class DkdAttribute : DistillationMethodAttribute
 
     /// <summary>Softmax temperature T; positive. Default 1 (the DKD paper: 4).</summary>
     public double Temperature { get; set; } = 1;
+
+    /// <summary>
+    /// Epochs of a linear warm-up of the term: epoch <c>e</c> (from 1) scales it by <c>min(e / WarmupEpochs, 1)</c>.
+    /// Default 0, no warm-up (the heterogeneous benchmark); the DKD paper uses 20.
+    /// </summary>
+    public int WarmupEpochs { get; set; }
 }
