@@ -91,6 +91,7 @@ public sealed class DiagnosticTests
         { "FOFA024", Tapped, ConvTappedWith("layer3), Channels = 64", "layer3), Channels = 32"), "Channels = 32" },
         { "FOFA024", BareTapped, BareTappedWith("layer3), Channels = 64", "layer3), Channels = 32"), "Channels = 32" },
         { "FOFA024", BareTapped, BareTappedWith("layer4), Channels = 96", "layer4), Channels = 64"), "Channels = 64" },
+        { "FOFA025", Fofa, Fofa + "[Dkd(WarmupEpochs = 5)]", "WarmupEpochs = 5" },
         { "FOFA023", "[LossWeights(CrossEntropy = 1|" + Fofa, "[LossWeights(CrossEntropy = 0|" + Fofa + "[Kd(Weight = 0)]", "Kd(Weight = 0)" },
     };
 
@@ -161,6 +162,7 @@ public sealed class DiagnosticTests
             + "|[Fofa(Queries = 64, TokenWidth = 128, Heads = 4, Prompts = false)]" },
         { "[LossWeights(CrossEntropy = 1|" + Fofa, "[LossWeights(CrossEntropy = 0|" + Fofa + "[Kd(Weight = 0.5)]" },
         // Channels built from a constructor parameter are the code's business at run time, not the generator's.
+        { Fofa, Fofa + "[Dkd(WarmupEpochs = 4)]" },
         { Tapped, ConvTappedWith("", "") },
         { BareTapped, BareTappedWith("", "") },
         { Tapped, ConvTappedWith("layer4), Channels = 112", "layer4), Channels = 5") },

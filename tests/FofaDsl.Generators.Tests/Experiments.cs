@@ -51,7 +51,7 @@ internal static class Experiments
         [Student(Architecture.VisionTransformer, PatchSize = 4, EmbedDim = 32, Depth = 4, Heads = 2, InputChannels = 1)]
         [Scratch]
         [Kd(Temperature = 4)]
-        [Dkd(Beta = 8, Temperature = 4, WarmupEpochs = 20)]
+        [Dkd(Beta = 8, Temperature = 4, WarmupEpochs = 2)]
         [Dist(Beta = 2)]
         [FitNet(Stages = new[] { 2, 3 })]
         [Ofa(Eps = 1.5, Stages = new[] { 3, 4 })]

@@ -137,6 +137,11 @@ internal static class DiagnosticCatalog
         "Tap of {0} stage {1} declares Channels = {2}, but '{3}' is built as {4}, which outputs {5} channels",
         "A tap's Channels is the width of the tapped member's output; the model's constructor states it. Set Channels to that value, or tap the member whose output is the stage.");
 
+    public static readonly DiagnosticDescriptor WarmupLongerThanTraining = Warning("FOFA025",
+        "Warm-up longer than the training",
+        "{0} = {1} is longer than the {2} training epochs: the term never reaches its full weight (it ends at {2}/{1})",
+        "A term's warm-up ramps its weight up over that many epochs; make it at most the schedule's Epochs, or train longer (--epochs at run time changes only the run).");
+
     public static readonly DiagnosticDescriptor InternalError = Error("FOFA999",
         "FofaDsl generator failed",
         "The FofaDsl generator could not process '{0}': {1}",

@@ -30,7 +30,7 @@ internal sealed partial class ExperimentParser
     /// ablations), and the loss-term methods, those sharing a Run name combined into one run. No method
     /// at all: scratch, kd and fofa (scratch without a teacher).
     /// </summary>
-    private List<RunSpec> ParseRuns(INamedTypeSymbol type, ModelSpec? teacher, ModelSpec? student, bool hasTeacher, LossWeightsSpec weights, string experimentName, ModelLocations locations)
+    private List<RunSpec> ParseRuns(INamedTypeSymbol type, ModelSpec? teacher, ModelSpec? student, bool hasTeacher, LossWeightsSpec weights, string experimentName, ModelLocations locations, int epochs)
     {
         var runs = new List<RunDraft>();
         var anyMethod = false;
@@ -62,7 +62,7 @@ internal sealed partial class ExperimentParser
                 var reader = new AttributeReader(attribute, cancellation);
                 if (RunName(reader, method.Kind) is not { } run) continue;
                 if (!hasTeacher) Report(DiagnosticCatalog.TeacherMissing, reader.Location, experimentName, method.DisplayName);
-                var term = ParseTerm(method, reader);
+                var term = ParseTerm(method, reader, epochs);
                 var index = IndexOf(run);
                 if (index < 0)
                 {
@@ -143,7 +143,7 @@ internal sealed partial class ExperimentParser
     };
 
     /// <summary>A term's settings, each validated at its argument; an invalid one keeps its default so the rest is still checked.</summary>
-    private TermSpec ParseTerm(MethodInfo method, AttributeReader reader)
+    private TermSpec ParseTerm(MethodInfo method, AttributeReader reader, int epochs)
     {
         var settings = new List<SettingSpec>();
         foreach (var setting in method.Settings)
@@ -169,6 +169,8 @@ internal sealed partial class ExperimentParser
                     var count = reader.Int(setting.Name, (int)setting.Default);
                     if (count >= setting.Minimum && count <= setting.Maximum) (literal, number) = (Literals.Int(count), count);
                     else Report(DiagnosticCatalog.ValueOutOfRange, location, $"{method.DisplayName} {setting.Name}", count, $"use a value from {setting.Minimum} to {setting.Maximum}");
+                    if (setting.IsEpochCount && count > epochs && count <= setting.Maximum)
+                        Report(DiagnosticCatalog.WarmupLongerThanTraining, location, $"{method.DisplayName} {setting.Name}", count, epochs);
                     break;
                 case SettingRule.Stages:
                     var stages = reader.IntArray(setting.Name) ?? ImmutableArray.Create(1, 2, 3, 4);

@@ -91,8 +91,8 @@ internal sealed partial class ExperimentParser
         var student = studentAttribute is null ? null : ParseModel("Student", studentAttribute, data, taps);
 
         var weights = ParseWeights(Find(type, AttributeNames.LossWeights), name);
-        var runs = ParseRuns(type, teacher, student, teacherAttribute is not null, weights, name, new ModelLocations(teacherAttribute?.Location, studentAttribute?.Location ?? identifier));
         var schedule = ParseSchedule(Find(type, AttributeNames.Schedule));
+        var runs = ParseRuns(type, teacher, student, teacherAttribute is not null, weights, name, new ModelLocations(teacherAttribute?.Location, studentAttribute?.Location ?? identifier), schedule.Epochs);
 
         if (student is null || runs.Any(r => r.Kind == RunKind.Fofa && r.Fofa is null) || (teacher is null && teacherAttribute is not null)) return null;
         var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;

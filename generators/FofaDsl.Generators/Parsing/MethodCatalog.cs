@@ -17,7 +17,7 @@ internal static class MethodCatalog
         new("kd", "FofaDsl.KdAttribute", "Logit KD", Distillation + "KdTerm", Distillation + "KdOptions", TermConstructor.OptionsOnly,
             Setting.Weight("Weight", 1), Setting.Positive("Temperature", 1)),
         new("dkd", "FofaDsl.DkdAttribute", "DKD", Distillation + "DkdTerm", Distillation + "DkdOptions", TermConstructor.OptionsOnly,
-            Setting.Weight("Alpha", 1), Setting.Weight("Beta", 2), Setting.Positive("Temperature", 1), Setting.Count("WarmupEpochs", 0, 100_000, minimum: 0)),
+            Setting.Weight("Alpha", 1), Setting.Weight("Beta", 2), Setting.Positive("Temperature", 1), Setting.Epochs("WarmupEpochs")),
         new("dist", "FofaDsl.DistAttribute", "DIST", Distillation + "DistTerm", Distillation + "DistOptions", TermConstructor.OptionsOnly,
             Setting.Weight("Weight", 1), Setting.Weight("Beta", 1), Setting.Weight("Gamma", 1), Setting.Positive("Temperature", 1)),
         new("fitnet", "FofaDsl.FitNetAttribute", "FitNet", Distillation + "FitNetTerm", Baselines + "FitNetOptions", TermConstructor.Models,
@@ -62,8 +62,9 @@ internal sealed class MethodInfo
 /// <summary>A method setting: its name, default and the rule its values follow.</summary>
 internal sealed class Setting
 {
-    private Setting(string name, SettingRule rule, double fallback, int maximum = 0, int minimum = 1)
+    private Setting(string name, SettingRule rule, double fallback, int maximum = 0, int minimum = 1, bool isEpochCount = false)
     {
+        IsEpochCount = isEpochCount;
         Name = name;
         Rule = rule;
         Default = fallback;
@@ -77,6 +78,9 @@ internal sealed class Setting
     public int Maximum { get; }
     public int Minimum { get; }
 
+    /// <summary>Whether the setting counts training epochs (a warm-up), so it is compared with the schedule's.</summary>
+    public bool IsEpochCount { get; }
+
     /// <summary>Whether the setting scales the term's loss (a term with all its weights at 0 contributes nothing).</summary>
     public bool IsWeight => Rule == SettingRule.Weight;
 
@@ -84,6 +88,7 @@ internal sealed class Setting
     public static Setting Positive(string name, double fallback) => new(name, SettingRule.Positive, fallback);
     public static Setting Fraction(string name, double fallback) => new(name, SettingRule.Fraction, fallback);
     public static Setting Count(string name, int fallback, int maximum, int minimum = 1) => new(name, SettingRule.Count, fallback, maximum, minimum);
+    public static Setting Epochs(string name) => new(name, SettingRule.Count, 0, 100_000, minimum: 0, isEpochCount: true);
     public static Setting Stages(string name) => new(name, SettingRule.Stages, 0);
     public static Setting Flag(string name) => new(name, SettingRule.Flag, 0);
 }
