@@ -86,10 +86,9 @@ internal static class ExperimentEmitter
         Constant(w, "string", "Device", String(spec.Device), "Device to train on: auto, cpu, cuda or cuda:N.");
         if (spec.Output is not null) Constant(w, "string", "Output", String(spec.Output), "Output folder of runs.");
         Constant(w, "int", "CheckpointEverySteps", Int(spec.CheckpointEverySteps), "Steps between mid-epoch checkpoints (0: epoch ends only).");
-        Constant(w, "int", "Epochs", Int(spec.Schedule.Epochs), "Student training epochs.");
-        Constant(w, "int", "TeacherEpochs", Int(spec.Schedule.TeacherEpochs), "Teacher training epochs when no weights are given.");
-        Constant(w, "int", "BatchSize", Int(spec.Schedule.BatchSize), "Mini-batch size.");
-        Constant(w, "double", "LearningRate", Double(spec.Schedule.LearningRate), "Peak learning rate.");
+        EmitDataConstants(w, spec.Data);
+        EmitScheduleConstants(w, spec.Schedule);
+        EmitWeightConstants(w, spec.Weights);
         w.Line();
         w.Line("/// <summary>The declared runs, in order: the values of <c>--methods</c>.</summary>");
         w.Line($"public static global::System.Collections.Generic.IReadOnlyList<string> Methods {{ get; }} = [{string.Join(", ", spec.Runs.Select(r => String(r.Name)))}];");
@@ -102,6 +101,42 @@ internal static class ExperimentEmitter
         if (spec.Teacher is not null) EmitGeometries(w, spec.Teacher);
         EmitGeometries(w, spec.Student);
         w.Close();
+    }
+
+    private static void EmitDataConstants(SourceWriter w, DataSpec data)
+    {
+        Constant(w, "global::FofaDsl.DatasetKind", "Dataset", "global::FofaDsl.DatasetKind." + data.Dataset, "The dataset.");
+        Constant(w, "string?", "DataPath", String(data.Path), "Folder of the dataset files; null for the embedded Fashion-MNIST subset (or --data at run time).");
+        Constant(w, "int", "TrainLimit", Int(data.TrainLimit), "At most this many training images, class-balanced (0: all).");
+        Constant(w, "global::FofaDsl.AugmentationKind", "Augmentation", "global::FofaDsl.AugmentationKind." + data.Augmentation, "Training augmentation.");
+    }
+
+    private static void EmitScheduleConstants(SourceWriter w, ScheduleSpec schedule)
+    {
+        Constant(w, "int", "Epochs", Int(schedule.Epochs), "Student training epochs.");
+        Constant(w, "int", "TeacherEpochs", Int(schedule.TeacherEpochs), "Teacher training epochs when no weights are given.");
+        Constant(w, "int", "BatchSize", Int(schedule.BatchSize), "Mini-batch size.");
+        Constant(w, "global::FofaDsl.OptimizerKind", "Optimizer", "global::FofaDsl.OptimizerKind." + schedule.Optimizer, "Optimizer.");
+        Constant(w, "double", "LearningRate", Double(schedule.LearningRate), "Peak learning rate.");
+        Constant(w, "double", "MinLearningRate", Double(schedule.MinLearningRate), "Final learning rate of the cosine decay.");
+        Constant(w, "double", "WeightDecay", Double(schedule.WeightDecay), "Weight decay (not applied to biases and other 1-D parameters).");
+        Constant(w, "double", "Momentum", Double(schedule.Momentum), "SGD momentum.");
+        Constant(w, "int", "WarmupEpochs", Int(schedule.WarmupEpochs), "Epochs of linear learning-rate warm-up.");
+        Constant(w, "global::FofaDsl.LearningRateDecay", "Decay", "global::FofaDsl.LearningRateDecay." + schedule.Decay, "Learning-rate decay after the warm-up.");
+        Constant(w, "int", "DecayEveryEpochs", Int(schedule.DecayEveryEpochs), "Step decay: epochs between decays.");
+        Constant(w, "double", "DecayFactor", Double(schedule.DecayFactor), "Step decay: factor of each decay.");
+        Constant(w, "double", "GradientClip", Double(schedule.GradientClip), "Gradient-norm clip (0: off).");
+        Constant(w, "double", "EmaDecay", Double(schedule.EmaDecay), "Decay of the model EMA (0: off).");
+    }
+
+    private static void EmitWeightConstants(SourceWriter w, LossWeightsSpec weights)
+    {
+        Constant(w, "double", "CrossEntropyWeight", Double(weights.CrossEntropy), "Weight of the student's cross-entropy.");
+        Constant(w, "double", "LogitKdWeight", Double(weights.LogitKd), "FOFA: weight of the logit KD term.");
+        Constant(w, "double", "FeatureWeight", Double(weights.Feature), "FOFA: weight of the HCL feature loss.");
+        Constant(w, "double", "PromptRegularisationWeight", Double(weights.PromptRegularisation), "FOFA: weight of the prompt regularisation.");
+        Constant(w, "double", "Temperature", Double(weights.Temperature), "FOFA: logit KD temperature.");
+        Constant(w, "double", "LabelSmoothing", Double(weights.LabelSmoothing), "Label smoothing of the cross-entropy.");
     }
 
     private static void EmitGeometries(SourceWriter w, ModelSpec model)
@@ -156,7 +191,7 @@ internal static class ExperimentEmitter
         EmitModelFactory(w, spec.Student);
         w.Line();
 
-        EmitSettings(w, spec);
+        EmitSettings(w);
 
     }
 
@@ -167,38 +202,28 @@ internal static class ExperimentEmitter
         return values.Count == 1 ? values[0] : null;
     }
 
-    private static void EmitSettings(SourceWriter w, ExperimentSpec spec)
+    private static void EmitSettings(SourceWriter w)
     {
-        var weights = spec.Weights;
         w.Line("/// <summary>The declared loss weights, temperature and label smoothing.</summary>");
         w.Line("public static global::FofaDsl.Fofa.FofaLossWeights CreateLossWeights() => new()");
         w.Line("{");
-        w.Line($"    CrossEntropy = {Double(weights.CrossEntropy)},");
-        w.Line($"    LogitKd = {Double(weights.LogitKd)},");
-        w.Line($"    Feature = {Double(weights.Feature)},");
-        w.Line($"    PromptRegularisation = {Double(weights.PromptRegularisation)},");
-        w.Line($"    Temperature = {Double(weights.Temperature)},");
-        w.Line($"    LabelSmoothing = {Double(weights.LabelSmoothing)},");
+        w.Line("    CrossEntropy = Spec.CrossEntropyWeight,");
+        w.Line("    LogitKd = Spec.LogitKdWeight,");
+        w.Line("    Feature = Spec.FeatureWeight,");
+        w.Line("    PromptRegularisation = Spec.PromptRegularisationWeight,");
+        w.Line("    Temperature = Spec.Temperature,");
+        w.Line("    LabelSmoothing = Spec.LabelSmoothing,");
         w.Line("};");
         w.Line();
-
-        var schedule = spec.Schedule;
         w.Line("/// <summary>The declared student schedule.</summary>");
         w.Line("public static global::FofaDsl.Training.TrainingSchedule CreateSchedule() => new(");
-        w.Line($"    Epochs: {Int(schedule.Epochs)},");
-        w.Line($"    BatchSize: {Int(schedule.BatchSize)},");
-        w.Line($"    Optimizer: global::FofaDsl.OptimizerKind.{schedule.Optimizer},");
-        w.Line($"    LearningRate: {Double(schedule.LearningRate)},");
-        w.Line($"    MinLearningRate: {Double(schedule.MinLearningRate)},");
-        w.Line($"    WeightDecay: {Double(schedule.WeightDecay)},");
-        w.Line($"    Momentum: {Double(schedule.Momentum)},");
-        w.Line($"    WarmupEpochs: {Int(schedule.WarmupEpochs)})");
+        w.Line("    Spec.Epochs, Spec.BatchSize, Spec.Optimizer, Spec.LearningRate, Spec.MinLearningRate, Spec.WeightDecay, Spec.Momentum, Spec.WarmupEpochs)");
         w.Line("{");
-        w.Line($"    Decay = global::FofaDsl.LearningRateDecay.{schedule.Decay},");
-        w.Line($"    DecayEveryEpochs = {Int(schedule.DecayEveryEpochs)},");
-        w.Line($"    DecayFactor = {Double(schedule.DecayFactor)},");
-        w.Line($"    GradientClip = {Double(schedule.GradientClip)},");
-        w.Line($"    EmaDecay = {Double(schedule.EmaDecay)},");
+        w.Line("    Decay = Spec.Decay,");
+        w.Line("    DecayEveryEpochs = Spec.DecayEveryEpochs,");
+        w.Line("    DecayFactor = Spec.DecayFactor,");
+        w.Line("    GradientClip = Spec.GradientClip,");
+        w.Line("    EmaDecay = Spec.EmaDecay,");
         w.Line("};");
     }
 
@@ -222,7 +247,7 @@ internal static class ExperimentEmitter
         w.Line("    Weights = CreateLossWeights(),");
         w.Line("    Schedule = CreateSchedule(),");
         w.Line($"    TeacherEpochs = Spec.TeacherEpochs,");
-        w.Line($"    Data = new global::FofaDsl.Hosting.DataSettings(global::FofaDsl.DatasetKind.{spec.Data.Dataset}, {String(spec.Data.Path)}, Spec.ImageSize, {Int(spec.Data.TrainLimit)}, Spec.Classes, global::FofaDsl.AugmentationKind.{spec.Data.Augmentation}),");
+        w.Line("    Data = new global::FofaDsl.Hosting.DataSettings(Spec.Dataset, Spec.DataPath, Spec.ImageSize, Spec.TrainLimit, Spec.Classes, Spec.Augmentation),");
         w.Line($"    TeacherWeights = {String(spec.Teacher?.Weights)},");
         w.Line($"    StudentWeights = {String(spec.Student.Weights)},");
         w.Line("    Device = Spec.Device,");

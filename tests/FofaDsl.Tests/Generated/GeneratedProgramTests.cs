@@ -21,6 +21,27 @@ public sealed class GeneratedProgramTests
     }
 
     [Fact]
+    public void Spec_holds_every_resolved_setting_and_the_definition_is_built_from_it()
+    {
+        // Declared: [Schedule(..., Optimizer = Sgd, LearningRate = 0.01, WarmupEpochs = 0)], [Data(..., ImageSize = 32, TrainLimit = 32)].
+        Assert.Equal(OptimizerKind.Sgd, TinyReverseExperiment.Spec.Optimizer);
+        Assert.Equal(0.01, TinyReverseExperiment.Spec.LearningRate);
+        Assert.Equal(0, TinyReverseExperiment.Spec.WarmupEpochs);
+        Assert.Equal(32, TinyReverseExperiment.Spec.TrainLimit);
+        // Not declared: the attributes' defaults.
+        Assert.Equal(0.05, TinyReverseExperiment.Spec.WeightDecay);
+        Assert.Equal(LearningRateDecay.Cosine, TinyReverseExperiment.Spec.Decay);
+        Assert.Equal(0.1, TinyReverseExperiment.Spec.LabelSmoothing);
+        Assert.Null(TinyReverseExperiment.Spec.DataPath);
+        Assert.Equal(AugmentationKind.Flip, TinyReverseExperiment.Spec.Augmentation);
+
+        var definition = TinyReverseExperiment.Definition;
+        Assert.Equal(new TrainingSchedule(TinyReverseExperiment.Spec.Epochs, 8, OptimizerKind.Sgd, 0.01, TinyReverseExperiment.Spec.MinLearningRate, 0.05, 0.9, 0), definition.Schedule);
+        Assert.Equal(new FofaDsl.Hosting.DataSettings(DatasetKind.FashionMnist, null, 32, 32, 10, AugmentationKind.Flip), definition.Data);
+        Assert.Equal(TinyReverseExperiment.Spec.CrossEntropyWeight, definition.Weights.CrossEntropy);
+    }
+
+    [Fact]
     public void Zoo_pairs_declare_the_geometry_their_models_produce()
     {
         Assert.Equal(TinySwinToMixer.Spec.TeacherStages, TinySwinToMixer.CreateTeacher().StageGeometries);
