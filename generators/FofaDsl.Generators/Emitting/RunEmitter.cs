@@ -24,7 +24,7 @@ internal static class RunEmitter
                 case RunKind.Scratch:
                     w.Line("/// <summary>The <c>scratch</c> run: the student trained on the labels alone (no teacher).</summary>");
                     w.Line($"public static global::FofaDsl.Training.SupervisedStep {factory}({Context} context) =>");
-                    w.Line("    new(context.Student, CreateLossWeights().LabelSmoothing);");
+                    w.Line("    new(context.Student, Spec.LabelSmoothing);");
                     break;
                 case RunKind.Fofa:
                     EmitFofaRun(w, spec, run, names[run.Name]);
