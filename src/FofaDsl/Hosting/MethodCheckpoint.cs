@@ -38,7 +38,7 @@ internal static class MethodCheckpoint
                                      "Start the run again (without --resume, or in another --out). The checkpoint was left as it is.");
         string Options(Func<(string Option, string Checkpoint, string Now), string> value) => string.Join(" ", differences.Select(d => $"--{d.Option} {value(d)}"));
         throw new UsageException($"Cannot resume '{path}' ({method}): it was trained with {Options(d => d.Checkpoint)}, and this run has {Options(d => d.Now)}. " +
-                                 "Leave those options out (a resume continues with the run's recorded settings) or pass the checkpoint's values, or start afresh (without --resume, or in another --out). " +
+                                 "Pass the checkpoint's values (an option left out takes the value in --out's manifest.json, which the last run there wrote), or start afresh (without --resume, or in another --out). " +
                                  "The checkpoint was left as it is.");
     }
 
