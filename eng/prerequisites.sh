@@ -4,7 +4,9 @@
 #     with GCC 13; Debian 12 ships GCC 12's libstdc++ (3.4.30), so the library fails to load.
 #     Fix: Debian 13 ("trixie") as an extra apt source pinned at priority 100 (never preferred
 #     for anything else), then `apt-get install -t trixie libstdc++6` only.
-#  2. Fashion-MNIST IDX files from Debian's dataset-fashion-mnist, only when asked
+#  2. Disk space: a first restore unpacks ~3 GB of NuGet packages (libtorch for every platform,
+#     SkiaSharp); a full disk shows up later as a confusing MSBuild copy error, so check first.
+#  3. Fashion-MNIST IDX files from Debian's dataset-fashion-mnist, only when asked
 #     (FOFA_FULL_DATA=1): the quickstart uses the subset embedded in the repository.
 set -euo pipefail
 
@@ -46,6 +48,26 @@ PIN
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq -t trixie libstdc++6 >/dev/null
   if libstdcxx_ok; then say "libstdc++ now has GLIBCXX_3.4.32."; else say "ERROR: libstdc++ still lacks GLIBCXX_3.4.32."; exit 1; fi
 fi
+
+# Free MiB on the file system holding $1 (or its nearest existing parent).
+free_mib() {
+  local dir="$1"
+  while [ ! -e "$dir" ]; do dir="$(dirname "$dir")"; done
+  df -Pm "$dir" | awk 'NR == 2 { print $4 }'
+}
+
+nuget_cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+if [ -d "$nuget_cache/libtorch-cpu-linux-x64" ]; then need_mib=1024; what="build outputs and run folders"
+else need_mib=4096; what="a first restore (~3 GB of packages in $nuget_cache) and build outputs"; fi
+have_mib="$(free_mib "$nuget_cache")"
+repo_mib="$(free_mib "$(pwd)")"
+[ "$repo_mib" -lt "$have_mib" ] && have_mib="$repo_mib"
+if [ "$have_mib" -lt "$need_mib" ]; then
+  say "ERROR: only ${have_mib} MiB free; FofaDsl needs about ${need_mib} MiB for $what."
+  say "       Free disk space, or point NUGET_PACKAGES at a larger disk, then run again."
+  exit 1
+fi
+say "disk: ${have_mib} MiB free (needs about ${need_mib} MiB)."
 
 if [ "${FOFA_FULL_DATA:-0}" = 1 ]; then
   if dpkg -s dataset-fashion-mnist >/dev/null 2>&1; then
