@@ -1,4 +1,6 @@
+using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace FofaDsl.Generators.Tests;
 
@@ -38,7 +40,25 @@ public sealed class GoldenFileTests
 
         var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
         Assert.True(problems.Count == 0, string.Join("\n", problems));
+        AssertWellFormedDocumentation(text);
     }
+
+    /// <summary>
+    /// The XML docs parse (as with GenerateDocumentationFile) and no doc tag was escaped into text, which
+    /// compiles cleanly but shows IntelliSense users a literal <c>&lt;/c&gt;</c>.
+    /// </summary>
+    private static void AssertWellFormedDocumentation(string generated)
+    {
+        var tree = CSharpSyntaxTree.ParseText(generated, new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.Diagnose));
+        var malformed = tree.GetDiagnostics().ToList();
+        Assert.True(malformed.Count == 0, string.Join("\n", malformed));
+        var escapedTags = generated.Split('\n')
+            .Where(line => line.TrimStart().StartsWith("///", StringComparison.Ordinal) && EscapedDocTag.IsMatch(line))
+            .ToList();
+        Assert.True(escapedTags.Count == 0, "Escaped XML doc tags:\n" + string.Join("\n", escapedTags));
+    }
+
+    private static readonly Regex EscapedDocTag = new(@"&lt;/?(c|see|paramref|typeparamref|list|item|para|code)\b", RegexOptions.CultureInvariant);
 
     [Fact]
     public void Generation_is_deterministic()

@@ -52,17 +52,23 @@ internal static class ExperimentEmitter
         w.Close();
 
         if (spec.Namespace is not null) w.Close();
-        // The fingerprint is the hash of everything generated, so any change to the declaration changes it.
         var text = w.ToString();
         return text.Replace(FingerprintPlaceholder, Fingerprint(text));
     }
 
     private const string FingerprintPlaceholder = "{{fingerprint}}";
 
-    private static string Fingerprint(string text)
+    /// <summary>
+    /// The hash of the generated code without its comment lines: any change to the declaration changes the code and
+    /// so the fingerprint, while a FofaDsl release that only rewords the docs leaves users' checkpoints usable.
+    /// </summary>
+    internal static string Fingerprint(string generated)
     {
+        var code = string.Join("\n", generated.Split('\n')
+            .Select(line => line.Trim())
+            .Where(line => line.Length > 0 && !line.StartsWith("//", System.StringComparison.Ordinal)));
         using var sha = System.Security.Cryptography.SHA256.Create();
-        var hash = sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes(text));
+        var hash = sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes(code));
         return string.Concat(hash.Take(8).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
     }
 
@@ -260,7 +266,7 @@ internal static class ExperimentEmitter
     {
         if (model.Taps is { } taps)
         {
-            w.Line($"/// <summary>Builds a fresh {model.Role.ToLowerInvariant()}: {Xml(model.DisplayName)}, its stages read from <c>{Xml(string.Join("</c>, <c>", taps.Members))}</c>.</summary>");
+            w.Line($"/// <summary>Builds a fresh {model.Role.ToLowerInvariant()}: {Xml(model.DisplayName)}, its stages read from {string.Join(", ", taps.Members.Select(member => $"<c>{Xml(member)}</c>"))}.</summary>");
             w.Open($"public static {model.RuntimeType} Create{model.Role}()");
             w.Line($"var model = new {taps.ModelType}({(taps.ParameterlessConstructor ? "" : "Spec.Classes, Spec.ImageSize, Spec.InputChannels")});");
             w.Line($"return new(model, Spec.Classes, [{string.Join(", ", taps.Members.Select(m => "model." + m))}], Spec.{model.Role}Stages);");
