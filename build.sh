@@ -33,6 +33,8 @@ case "$command" in
     # The full Fashion-MNIST (Debian package) lets one test compare the embedded subset with its source.
     FOFA_FULL_DATA=1 bash eng/prerequisites.sh
     build
+    # Native libraries are linked from the NuGet cache (Directory.Build.props); copies would take ~9 GB.
+    echo "build outputs: $(du -sch src/*/bin generators/*/bin tests/*/bin examples/*/bin eng/gpu/*/bin 2>/dev/null | tail -1 | cut -f1)"
     log=$(mktemp)
     status=0
     for project in tests/FofaDsl.Generators.Tests tests/FofaDsl.CodeFixes.Tests tests/FofaDsl.Tests; do
