@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace FofaDsl.Generators.Tests;
 
@@ -132,6 +133,37 @@ public sealed class DiagnosticTests
         var span = diagnostic.Location.SourceSpan;
         Assert.Equal(expectedLocationText, source.Substring(span.Start, span.Length));
         Assert.False(string.IsNullOrWhiteSpace(diagnostic.Descriptor.Description.ToString()));
+    }
+
+    /// <summary>Diagnostics about the project rather than a declaration: id, the project's C# version, the text pointed at.</summary>
+    public static TheoryData<string, LanguageVersion, string> ProjectCases => new()
+    {
+        { "FOFA026", LanguageVersion.CSharp11, "Experiment(Seed = 7)" },
+        { "FOFA026", LanguageVersion.CSharp9, "Experiment(Seed = 7)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ProjectCases))]
+    public void Project_diagnostic_points_at_the_experiment_and_suppresses_generation(string id, LanguageVersion version, string expectedLocationText)
+    {
+        var source = Experiments.Quickstart;
+        var (sources, diagnostics, _) = GeneratorHarness.Run(version, source);
+
+        var diagnostic = Assert.Single(diagnostics, d => d.Id == id);
+        var span = diagnostic.Location.SourceSpan;
+        Assert.Equal(expectedLocationText, source.Substring(span.Start, span.Length));
+        var message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"compiled as C# {(int)version / 100},", message);
+        Assert.Contains("needs C# 12 or later", message);
+        Assert.Empty(sources);
+    }
+
+    [Fact]
+    public void The_oldest_supported_CSharp_reports_no_version_error()
+    {
+        var (sources, diagnostics, _) = GeneratorHarness.Run(LanguageVersion.CSharp12, Experiments.Quickstart);
+        Assert.Empty(diagnostics);
+        Assert.Single(sources);
     }
 
     public static TheoryData<string, string> NearMisses => new()

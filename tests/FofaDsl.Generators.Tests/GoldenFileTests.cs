@@ -10,17 +10,23 @@ namespace FofaDsl.Generators.Tests;
 /// </summary>
 public sealed class GoldenFileTests
 {
+    /// <summary>The experiments with golden files: the field of <see cref="Experiments"/> and the generated file's hint name.</summary>
+    public static TheoryData<string, string> Goldens => new()
+    {
+        { nameof(Experiments.Quickstart), "Samples.Quickstart.g.cs" },
+        { nameof(Experiments.ResNetToVit), "Samples.Reverse.ResNetToVit.g.cs" },
+        { nameof(Experiments.ConvNeXtToDeiT), "Samples.Zoo.ConvNeXtToDeiT.g.cs" },
+        { nameof(Experiments.AllMethods), "Samples.Methods.AllMethods.g.cs" },
+        { nameof(Experiments.ScratchOnly), "Samples.Supervised.ScratchOnly.g.cs" },
+        { nameof(Experiments.TappedStudent), "Samples.Taps.TappedStudent.g.cs" },
+        { nameof(Experiments.Ablation), "Samples.Ablation.Ablation.g.cs" },
+    };
+
     [Theory]
-    [InlineData(nameof(Experiments.Quickstart), "Samples.Quickstart.g.cs")]
-    [InlineData(nameof(Experiments.ResNetToVit), "Samples.Reverse.ResNetToVit.g.cs")]
-    [InlineData(nameof(Experiments.ConvNeXtToDeiT), "Samples.Zoo.ConvNeXtToDeiT.g.cs")]
-    [InlineData(nameof(Experiments.AllMethods), "Samples.Methods.AllMethods.g.cs")]
-    [InlineData(nameof(Experiments.ScratchOnly), "Samples.Supervised.ScratchOnly.g.cs")]
-    [InlineData(nameof(Experiments.TappedStudent), "Samples.Taps.TappedStudent.g.cs")]
-    [InlineData(nameof(Experiments.Ablation), "Samples.Ablation.Ablation.g.cs")]
+    [MemberData(nameof(Goldens))]
     public void Generated_code_matches_the_golden_file_and_compiles_cleanly(string experiment, string hintName)
     {
-        var source = (string)typeof(Experiments).GetField(experiment)!.GetRawConstantValue()!;
+        var source = SourceOf(experiment);
         var (sources, diagnostics, output) = GeneratorHarness.Run(source);
 
         Assert.Empty(diagnostics);
@@ -59,6 +65,24 @@ public sealed class GoldenFileTests
     }
 
     private static readonly Regex EscapedDocTag = new(@"&lt;/?(c|see|paramref|typeparamref|list|item|para|code)\b", RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// FOFA026 refuses projects older than <see cref="Parsing.ExperimentParser.MinimumLanguageVersion"/>; at that
+    /// version every golden experiment's code must still compile without a diagnostic.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Goldens))]
+    public void Generated_code_compiles_cleanly_as_the_oldest_supported_CSharp(string experiment, string hintName)
+    {
+        var (sources, diagnostics, output) = GeneratorHarness.Run(Parsing.ExperimentParser.MinimumLanguageVersion, SourceOf(experiment));
+
+        Assert.Empty(diagnostics);
+        Assert.Equal(hintName, Assert.Single(sources).HintName);
+        var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    private static string SourceOf(string experiment) => (string)typeof(Experiments).GetField(experiment)!.GetRawConstantValue()!;
 
     [Fact]
     public void Generation_is_deterministic()

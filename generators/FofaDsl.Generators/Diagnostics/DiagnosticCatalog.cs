@@ -142,6 +142,11 @@ internal static class DiagnosticCatalog
         "{0} = {1} is longer than the {2} training epochs: the term never reaches its full weight (it ends at {2}/{1})",
         "A term's warm-up ramps its weight up over that many epochs; make it at most the schedule's Epochs, or train longer (--epochs at run time changes only the run).");
 
+    public static readonly DiagnosticDescriptor LanguageVersionTooOld = Error("FOFA026",
+        "C# version too old for the generated code",
+        "Experiment '{0}' is compiled as C# {1}, but the code FofaDsl generates for it needs C# {2} or later",
+        "Remove the LangVersion property from the project file (the .NET SDK default is new enough), or set it to 12 or later.");
+
     public static readonly DiagnosticDescriptor InternalError = Error("FOFA999",
         "FofaDsl generator failed",
         "The FofaDsl generator could not process '{0}': {1}",

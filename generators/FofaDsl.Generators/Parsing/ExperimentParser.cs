@@ -55,6 +55,16 @@ internal sealed partial class ExperimentParser
         return new ParseResult(hasErrors ? null : spec, new EquatableArray<DiagnosticInfo>(parser.diagnostics));
     }
 
+    /// <summary>The oldest C# the generated code compiles as (collection expressions).</summary>
+    internal const LanguageVersion MinimumLanguageVersion = LanguageVersion.CSharp12;
+
+    /// <summary>"11" for C# 11.0, "7.3" for C# 7.3: as users write LangVersion.</summary>
+    private static string Display(LanguageVersion version)
+    {
+        var text = version.ToDisplayString();
+        return text.EndsWith(".0", StringComparison.Ordinal) ? text.Substring(0, text.Length - 2) : text;
+    }
+
     private ExperimentSpec? ParseClass(INamedTypeSymbol type, ClassDeclarationSyntax declaration, AttributeData experimentAttribute)
     {
         var identifier = LocationInfo.From(declaration.Identifier.GetLocation());
@@ -64,6 +74,10 @@ internal sealed partial class ExperimentParser
         if (type.IsGenericType) Report(DiagnosticCatalog.UnsupportedClassShape, identifier, type.Name, "generic");
 
         var experiment = new AttributeReader(experimentAttribute, cancellation);
+        // The generated code uses collection expressions; a project pinned to an older C# would get
+        // dozens of errors inside generated files instead of this one.
+        if (declaration.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: var version } && version < MinimumLanguageVersion)
+            Report(DiagnosticCatalog.LanguageVersionTooOld, experiment.Location ?? identifier, type.Name, Display(version), Display(MinimumLanguageVersion));
         var name = experiment.String("Name", null) ?? type.Name;
         var seed = experiment.Int("Seed", 0);
         if (seed < 0) Report(DiagnosticCatalog.ValueOutOfRange, experiment.LocationOf("Seed"), "Seed", seed, "seeds are non-negative");
