@@ -66,6 +66,9 @@ internal static class MethodCheckpoint
     public static RestoredStep Restore(CommandContext context, string path, string? expectedMethod, int trainingSamples)
     {
         var experiment = context.Experiment;
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"Checkpoint '{path}' does not exist. Train the method first (train or compare with this --out), " +
+                                            "or pass --checkpoint with a run's checkpoints/<method>/best.ckpt or last.ckpt.", path);
         var (method, state) = Identify(experiment, path);
         if (expectedMethod is not null && expectedMethod != method)
             throw new UsageException($"--method {expectedMethod} does not match checkpoint '{path}', which holds method '{method}'. Drop --method, or pass a checkpoint of {expectedMethod}.");

@@ -28,7 +28,7 @@ public static class ModelWeights
     /// </summary>
     public static void Load(torch.nn.Module module, string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Weights file '{path}' does not exist. Train the teacher first (omit --teacher-weights) or pass the path of a saved teacher.", path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Weights file '{path}' does not exist; check the path (a run writes teacher.safetensors and student-<method>.safetensors in its --out).", path);
         if (IsPyTorchCheckpoint(path))
         {
             Weights.PretrainedWeights.Load(module, path);

@@ -35,6 +35,7 @@ internal static class TrainingCommand
         }
         options = options with { Command = command, Methods = methods.Select(m => m.Name).ToList() };
         if (options.Resume) EnsureResumable(experiment, outputDirectory, methods);
+        RequireTeacherAndWeights(experiment, methods, outputDirectory, options.Resume);
 
         Directory.CreateDirectory(outputDirectory);
         var (train, test) = ExperimentData.Load(experiment.Data);
@@ -44,10 +45,14 @@ internal static class TrainingCommand
         if (context.Adopted.Count > 0) output.WriteLine($"resume: continuing with the run's {string.Join(" ", context.Adopted)}");
         output.WriteLine($"{experiment.Name}: {train.Count} training and {test.Count} held-out images ({experiment.Data.Dataset}{(experiment.Data.Path is null ? ", embedded subset" : $", {experiment.Data.Path}")}), " +
                          $"image size {experiment.Data.ImageSize}, seed {experiment.Seed}, device {context.Device}, {torch.get_num_threads()} CPU threads; output in {outputDirectory}");
+        // Given weights are loaded before the manifest is written: a file that does not fit its model is refused in
+        // seconds, not after the teacher's training, and the record of the run already in --out stays as it was.
+        var givenTeacher = LoadGivenTeacher(experiment, methods);
+        CheckStudentWeights(experiment);
         RunManifest.Write(Path.Combine(outputDirectory, "manifest.json"), experiment, options, context.Device);
 
         var session = new Session(context with { Options = options }, display, outputDirectory, train, test,
-            command == "compare" ? new ResultsTable(Path.Combine(outputDirectory, $"results-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv")) : null);
+            command == "compare" ? new ResultsTable(Path.Combine(outputDirectory, $"results-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv")) : null, givenTeacher);
         display.Run(() => session.Methods(methods));
         display.Output.Flush();
     }
@@ -74,8 +79,57 @@ internal static class TrainingCommand
         }
     }
 
+    /// <summary>
+    /// Refuses, before anything is written, a teacher or student weights file that is not there, and a teacher that could
+    /// be neither loaded nor trained: a mistyped option must not replace the record of the run already in <c>--out</c>
+    /// (which <c>resume</c> continues) and then fail.
+    /// </summary>
+    private static void RequireTeacherAndWeights(ExperimentDefinition experiment, IReadOnlyList<MethodDefinition> methods, string outputDirectory, bool resume)
+    {
+        var needsTeacher = methods.Any(m => m.NeedsTeacher);
+        if (needsTeacher && experiment.TeacherWeights is null && experiment.TeacherEpochs <= 0
+            && !(resume && File.Exists(Path.Combine(outputDirectory, "teacher.safetensors"))))
+            throw new UsageException($"The methods that distil ({string.Join(", ", methods.Where(m => m.NeedsTeacher).Select(m => m.Name))}) need a teacher, " +
+                                        "trained (--teacher-epochs > 0) or loaded (--teacher-weights FILE). Nothing was written.");
+        if (needsTeacher && experiment.TeacherWeights is { } teacher && !File.Exists(teacher))
+            throw new FileNotFoundException(
+                $"Teacher weights '{teacher}' (--teacher-weights, or Weights on [Teacher]) do not exist. Pass the path of a saved teacher " +
+                "(e.g. a run's teacher.safetensors), or leave the option out to train the teacher. Nothing was written.", teacher);
+        if (experiment.StudentWeights is { } student && !File.Exists(student))
+            throw new FileNotFoundException(
+                $"Student weights '{student}' (--student-weights, or Weights on [Student]) do not exist. Pass the path of the weights to start from, " +
+                "or leave the option out to start from a random initialisation. Nothing was written.", student);
+    }
+
+    /// <summary>The teacher with the given weights (<c>--teacher-weights</c> or the declaration's) when a selected method distils; else null.</summary>
+    private static StagedBackbone? LoadGivenTeacher(ExperimentDefinition experiment, IReadOnlyList<MethodDefinition> methods)
+    {
+        if (experiment.TeacherWeights is not { } weights || experiment.CreateTeacher is null || !methods.Any(m => m.NeedsTeacher)) return null;
+        torch.manual_seed(experiment.Seed);
+        var teacher = experiment.CreateTeacher();
+        try
+        {
+            ModelWeights.Load(teacher, weights);
+            return teacher;
+        }
+        catch
+        {
+            teacher.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Loads the given student weights into a throwaway student, so that weights that do not fit fail before any training.</summary>
+    private static void CheckStudentWeights(ExperimentDefinition experiment)
+    {
+        if (experiment.StudentWeights is not { } weights) return;
+        using var student = experiment.CreateStudent();
+        ModelWeights.LoadInitialisation(student, weights);
+    }
+
     /// <summary>One training run over the selected methods.</summary>
-    private sealed class Session(CommandContext context, ProgressDisplay display, string outputDirectory, ImageDataset train, ImageDataset test, ResultsTable? table)
+    private sealed class Session(CommandContext context, ProgressDisplay display, string outputDirectory, ImageDataset train, ImageDataset test, ResultsTable? table,
+                                 StagedBackbone? givenTeacher)
     {
         private readonly ExperimentDefinition experiment = context.Experiment;
         private TextWriter Output => display.Output;
@@ -133,28 +187,17 @@ internal static class TrainingCommand
         {
             if (experiment.CreateTeacher is null)
                 throw new ArgumentException($"{experiment.Name} declares no teacher, so it can only run methods without one (e.g. scratch).");
+            if (givenTeacher is not null) return Loaded(givenTeacher, experiment.TeacherWeights!);
             torch.manual_seed(experiment.Seed);
             var teacher = experiment.CreateTeacher();
             var trained = Path.Combine(outputDirectory, "teacher.safetensors");
-            var weights = experiment.TeacherWeights;
-            if (weights is null && context.Options.Resume && File.Exists(trained))
+            if (context.Options.Resume && File.Exists(trained))
             {
                 Output.WriteLine($"resuming: the teacher was trained already ({trained})");
-                weights = trained;
-            }
-            if (weights is not null)
-            {
-                ModelWeights.Load(teacher, weights);
-                teacher.to(context.Device);
-                var clock = Stopwatch.StartNew();
-                var top1 = Evaluator.Top1(teacher, test, experiment.Schedule.BatchSize, experiment.Data.ImageSize, context.Device);
-                Output.WriteLine($"teacher loaded from {weights}: {Percent("top-1", top1)}");
-                table?.Add($"teacher {experiment.TeacherDescription}", "loaded", top1, clock.Elapsed);
-                return teacher;
+                ModelWeights.Load(teacher, trained);
+                return Loaded(teacher, trained);
             }
 
-            if (experiment.TeacherEpochs <= 0)
-                throw new ArgumentException("The teacher needs training (--teacher-epochs > 0) or weights (--teacher-weights FILE).");
             var result = Train(new SupervisedStep(teacher, experiment.Weights.LabelSmoothing, "Supervised"),
                 experiment.Schedule with { Epochs = experiment.TeacherEpochs }, MethodCheckpoint.TeacherMethod);
             ModelWeights.Save(teacher, trained);
@@ -162,6 +205,17 @@ internal static class TrainingCommand
             if (table is null) Output.WriteLine(Summary(MethodCheckpoint.TeacherMethod, result, $"teacher in {trained}"));
             table?.Add($"teacher {experiment.TeacherDescription}", "Supervised", result.TestTop1, result.WallTime);
             report.Add(MethodCheckpoint.TeacherMethod, result);
+            return teacher;
+        }
+
+        /// <summary>A teacher whose weights were read from <paramref name="weights"/>: on the device, its held-out top-1 printed and tabled.</summary>
+        private StagedBackbone Loaded(StagedBackbone teacher, string weights)
+        {
+            teacher.to(context.Device);
+            var clock = Stopwatch.StartNew();
+            var top1 = Evaluator.Top1(teacher, test, experiment.Schedule.BatchSize, experiment.Data.ImageSize, context.Device);
+            Output.WriteLine($"teacher loaded from {weights}: {Percent("top-1", top1)}");
+            table?.Add($"teacher {experiment.TeacherDescription}", "loaded", top1, clock.Elapsed);
             return teacher;
         }
 

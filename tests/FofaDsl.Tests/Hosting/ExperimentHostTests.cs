@@ -112,6 +112,54 @@ public sealed class ExperimentHostTests : IDisposable
     }
 
     [Fact]
+    public async Task A_missing_weights_file_is_refused_before_the_previous_runs_record_is_replaced()
+    {
+        var folder = Path.Combine(output, "kept");
+        Assert.Equal(0, await TinyExperiment.RunAsync(["compare", "--out", folder, "--methods", "scratch"]));
+        var manifest = File.ReadAllText(Path.Combine(folder, "manifest.json"));
+        var files = Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Order().ToList();
+
+        var typo = Path.Combine(output, "teacher-typo.safetensors");
+        var (code, _, error) = await HostRun.Run(TinyExperiment.Definition, "compare", "--out", folder, "--methods", "kd", "--teacher-weights", typo);
+        Assert.Equal(1, code);
+        Assert.Contains($"Teacher weights '{typo}'", error);
+        Assert.Contains("leave the option out to train the teacher", error);
+
+        var studentTypo = Path.Combine(output, "student-typo.safetensors");
+        (code, _, error) = await HostRun.Run(TinyExperiment.Definition, "train", "--out", folder, "--methods", "scratch", "--student-weights", studentTypo);
+        Assert.Equal(1, code);
+        Assert.Contains($"Student weights '{studentTypo}'", error);
+        Assert.Contains("random initialisation", error);
+
+        (code, _, error) = await HostRun.Run(TinyExperiment.Definition, "compare", "--out", folder, "--methods", "kd,fofa", "--teacher-epochs", "0");
+        Assert.Equal(2, code);
+        Assert.Contains("The methods that distil (kd, fofa) need a teacher", error);
+
+        // Weights given for a student that cannot take them: refused before the teacher is trained.
+        var wrongStudent = Path.Combine(output, "wider-student.dat");
+        using (var wider = new FofaDsl.Backbones.ResNet(FofaDsl.Backbones.ResNetOptions.ResNet18(10, FofaDsl.Backbones.ResNetStem.Cifar, 28, 1) with { BaseWidth = 8 }))
+            FofaDsl.Hosting.ModelWeights.Save(wider, wrongStudent);
+        (code, _, error) = await HostRun.Run(TinyExperiment.Definition, "compare", "--out", folder, "--student-weights", wrongStudent);
+        Assert.Equal(1, code);
+        Assert.Contains(wrongStudent, error);
+        Assert.False(Directory.Exists(Path.Combine(folder, "checkpoints", "teacher")));
+
+        // A method without a teacher does not read the teacher's weights, so their absence is not its concern.
+        Assert.Equal(manifest, File.ReadAllText(Path.Combine(folder, "manifest.json")));
+        Assert.Equal(files, Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Order().ToList());
+        Assert.Equal(0, await TinyExperiment.RunAsync(["train", "--out", Path.Combine(output, "no-teacher"), "--methods", "scratch", "--teacher-weights", typo]));
+    }
+
+    [Fact]
+    public async Task Eval_of_a_missing_checkpoint_says_how_to_get_one()
+    {
+        var (code, _, error) = await HostRun.Run(TinyExperiment.Definition, "eval", "--out", Path.Combine(output, "never-trained"));
+        Assert.Equal(1, code);
+        Assert.Contains("best.ckpt' does not exist", error);
+        Assert.Contains("Train the method first", error);
+    }
+
+    [Fact]
     public async Task An_experiment_without_a_teacher_trains_the_student_alone()
     {
         var folder = Path.Combine(output, "scratch-only");
