@@ -37,7 +37,7 @@ internal static class TrainingCommand
         if (options.Resume) EnsureResumable(experiment, outputDirectory, methods);
         RequireTeacherAndWeights(experiment, methods, outputDirectory, options.Resume);
 
-        Directory.CreateDirectory(outputDirectory);
+        CreateOutputDirectory(outputDirectory);
         var (train, test) = ExperimentData.Load(experiment.Data);
         var display = ProgressDisplay.For(context.Output);
         var output = display.Output;
@@ -99,6 +99,19 @@ internal static class TrainingCommand
             throw new FileNotFoundException(
                 $"Student weights '{student}' (--student-weights, or Weights on [Student]) do not exist. Pass the path of the weights to start from, " +
                 "or leave the option out to start from a random initialisation. Nothing was written.", student);
+    }
+
+    /// <summary>Creates the run's folder, or says which folder could not be created and why (the system's own message names neither).</summary>
+    private static void CreateOutputDirectory(string outputDirectory)
+    {
+        try
+        {
+            Directory.CreateDirectory(outputDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Cannot create the output folder '{outputDirectory}' ({e.Message.TrimEnd('.')}). Pass --out with a folder you can write to.", e);
+        }
     }
 
     /// <summary>The teacher with the given weights (<c>--teacher-weights</c> or the declaration's) when a selected method distils; else null.</summary>

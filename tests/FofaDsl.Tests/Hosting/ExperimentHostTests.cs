@@ -151,6 +151,20 @@ public sealed class ExperimentHostTests : IDisposable
     }
 
     [Fact]
+    public async Task An_output_folder_that_cannot_be_created_is_named()
+    {
+        // A file where the folder should be: no permission trick needed, and it fails the same as root or not.
+        Directory.CreateDirectory(output);
+        var blocker = Path.Combine(output, "a-file");
+        File.WriteAllText(blocker, "not a folder");
+        var (code, _, error) = await HostRun.Run(TinyExperiment.Definition, "compare", "--out", Path.Combine(blocker, "run"), "--methods", "scratch");
+        Assert.Equal(1, code);
+        Assert.Contains($"Cannot create the output folder '{Path.Combine(blocker, "run")}'", error);
+        Assert.Contains("Pass --out with a folder you can write to", error);
+        Assert.Equal("not a folder", File.ReadAllText(blocker));
+    }
+
+    [Fact]
     public async Task Eval_of_a_missing_checkpoint_says_how_to_get_one()
     {
         var (code, _, error) = await HostRun.Run(TinyExperiment.Definition, "eval", "--out", Path.Combine(output, "never-trained"));
