@@ -60,8 +60,9 @@ internal static class MethodCheckpoint
 
     /// <summary>
     /// Builds the step of the method that wrote <paramref name="path"/> (a fresh, untrained teacher stands in where the
-    /// method needs one: neither evaluation nor export uses it), restores the checkpoint into it and, with a model EMA,
-    /// makes the average the student's weights (what the run evaluated). The step is in eval mode on the context's device.
+    /// method needs one: neither evaluation nor export uses it, and it stays on the CPU), restores the checkpoint into it
+    /// and, with a model EMA, makes the average the student's weights (what the run evaluated). The step is in eval mode,
+    /// its stateful modules on the context's device.
     /// </summary>
     public static RestoredStep Restore(CommandContext context, string path, string? expectedMethod, int trainingSamples)
     {
@@ -75,7 +76,9 @@ internal static class MethodCheckpoint
 
         torch.manual_seed(experiment.Seed);
         var step = CreateStep(experiment, method, trainingSamples);
-        step.MoveTo(context.Device);
+        // The checkpoint holds the stateful modules (student, the method's own); only they go to the device, so the
+        // stand-in teacher costs no GPU memory.
+        foreach (var module in step.StatefulModules) module.to(context.Device);
         // The optimizer and EMA of the run that wrote the checkpoint, whatever this command line overrides.
         var schedule = CheckpointSettings.Restore(experiment.Schedule, state.Fingerprint);
         using (var optimizer = TrainingLoop.CreateOptimizer(schedule, step.TrainableParameters()))
