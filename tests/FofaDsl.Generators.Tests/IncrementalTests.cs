@@ -42,6 +42,27 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void Changing_the_projects_language_version_is_checked_again()
+    {
+        // As an IDE does when LangVersion is edited: the same driver, every tree reparsed with the new options.
+        static Compilation As(Compilation compilation, CSharpParseOptions options) =>
+            compilation.SyntaxTrees.Aggregate(compilation, (c, tree) => c.ReplaceSyntaxTree(tree, tree.WithRootAndOptions(tree.GetRoot(), options)));
+        var latest = new CSharpParseOptions(LanguageVersion.Latest);
+        var csharp11 = new CSharpParseOptions(LanguageVersion.CSharp11);
+        var compilation = GeneratorHarness.Compile(Experiments.Quickstart);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        Assert.Single(driver.GetRunResult().GeneratedTrees);
+
+        driver = driver.WithUpdatedParseOptions(csharp11).RunGenerators(As(compilation, csharp11));
+        Assert.Equal("FOFA026", Assert.Single(driver.GetRunResult().Diagnostics).Id);
+        Assert.Empty(driver.GetRunResult().GeneratedTrees);
+
+        driver = driver.WithUpdatedParseOptions(latest).RunGenerators(As(compilation, latest));
+        Assert.Empty(driver.GetRunResult().Diagnostics);
+        Assert.Single(driver.GetRunResult().GeneratedTrees);
+    }
+
+    [Fact]
     public void Editing_a_tapped_models_code_in_another_file_is_checked_again()
     {
         // The experiment and its tapped model live in two files; only the model's file is edited.
