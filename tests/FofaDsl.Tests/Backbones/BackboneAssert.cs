@@ -18,6 +18,20 @@ internal static class BackboneAssert
         Assert.Equal([batch, (long)classes], logits.shape);
     }
 
+    /// <summary>Backpropagates the sum of the logits of <paramref name="images"/> and asserts each named parameter gets a non-zero gradient.</summary>
+    public static void GradientReaches(StagedBackbone model, Tensor images, params string[] parameterNames)
+    {
+        using var scope = NewDisposeScope();
+        model.call(images).sum().backward();
+        var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var name in parameterNames)
+        {
+            var grad = parameters[name].grad;
+            Assert.NotNull(grad);
+            Assert.True(grad!.abs().sum().item<float>() > 0f, name);
+        }
+    }
+
     /// <summary>Total number of parameter elements, trainable or not.</summary>
     public static long ParameterCount(StagedBackbone model) => model.parameters().Sum(p => p.numel());
 }

@@ -97,16 +97,7 @@ public sealed class MlpMixerTests
         using var model = new MlpMixer(SmallOptions());
         // timm starts the head at zero, which would block the gradient to everything below it.
         FillHead(model, seed: 25);
-        using var logits = model.call(rand(2, 3, 32, 32));
-        logits.sum().backward();
-
-        var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        foreach (var name in new[] { "stem.proj.weight", "blocks.0.mlp_tokens.fc1.weight", "blocks.0.norm1.weight" })
-        {
-            var grad = parameters[name].grad;
-            Assert.NotNull(grad);
-            Assert.True(grad!.abs().sum().item<float>() > 0f, name);
-        }
+        BackboneAssert.GradientReaches(model, rand(2, 3, 32, 32), "stem.proj.weight", "blocks.0.mlp_tokens.fc1.weight", "blocks.0.norm1.weight");
     }
 
     [Fact]
