@@ -14,9 +14,10 @@ using static TorchSharp.torch;
 namespace FofaDsl.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/FofaDsl.Benchmarks -- [zoo|steps|loader|all|generator] [--runs N] [--device D]</c>:
+/// <c>dotnet run -c Release --project tests/FofaDsl.Benchmarks -- [zoo|steps|loader|all|conv|contention|generator] [--runs N] [--device D]</c>:
 /// forward time of one 224 image for every zoo preset, the quickstart's training-step times, the
-/// training loader's images per second, or
+/// training loader's images per second, the cost of the oneDNN workaround (<see cref="ConvolutionCostBench"/>),
+/// training throughput alone and beside a second run under each OpenMP wait policy (<see cref="ContentionBench"/>), or
 /// (BenchmarkDotNet) the source generator's time on a project with 100 experiments.
 /// </summary>
 internal static class BenchCommand
@@ -39,6 +40,9 @@ internal static class BenchCommand
         if (what is "zoo" or "all") Zoo(device, runs);
         if (what is "steps" or "all") Steps(device, runs);
         if (what is "loader" or "all") Loader();
+        if (what is "conv") ConvolutionCostBench.Run(runs);
+        if (what is "contention") ContentionBench.Run(IntOption(args, "--seconds", 20));
+        if (what is "throughput") ContentionBench.Throughput(IntOption(args, "--seconds", 20));
         return 0;
     }
 
@@ -96,39 +100,15 @@ internal static class BenchCommand
 
     private static void Steps(Device device, int runs)
     {
-        const int batch = Quickstart.Spec.BatchSize;
-        Console.WriteLine($"Quickstart training steps (batch {batch}, {Quickstart.Spec.ImageSize}x{Quickstart.Spec.ImageSize}, teacher {Quickstart.Spec.Teacher}, student {Quickstart.Spec.Student})");
+        Console.WriteLine($"Quickstart training steps (batch {QuickstartSteps.Batch}, {Quickstart.Spec.ImageSize}x{Quickstart.Spec.ImageSize}, teacher {Quickstart.Spec.Teacher}, student {Quickstart.Spec.Student})");
         Console.WriteLine();
         Console.WriteLine("| step | ms / step | images / s |");
         Console.WriteLine("|---|---:|---:|");
-        var weights = Quickstart.CreateLossWeights();
-        var steps = new (string Name, Func<ITrainingStep> Create)[]
+        foreach (var (name, create) in QuickstartSteps.All)
         {
-            ("teacher, supervised", () => new SupervisedStep(Quickstart.CreateTeacher(), weights.LabelSmoothing, "Supervised")),
-            ("student, scratch", () => new SupervisedStep(Quickstart.CreateStudent(), weights.LabelSmoothing)),
-            ("student, logit KD", () => new DistillationStep("Logit KD", Quickstart.CreateTeacher(), Quickstart.CreateStudent(), weights,
-                [new KdTerm(new KdOptions { Weight = weights.LogitKd, Temperature = weights.Temperature })])),
-            ("student, FOFA", () => Quickstart.Definition.FindMethod("fofa")!.CreateStep(new(Quickstart.CreateTeacher(), Quickstart.CreateStudent(), 0))),
-        };
-        foreach (var (name, create) in steps)
-        {
-            torch.manual_seed(0);
-            var step = create();
-            step.MoveTo(device);
-            step.SetTraining(true);
-            using var optimizer = optim.AdamW(step.TrainableParameters(), 1e-4);
-            var images = randn(batch, Quickstart.Spec.InputChannels, Quickstart.Spec.ImageSize, Quickstart.Spec.ImageSize, device: device);
-            var labels = randint(0, Quickstart.Spec.Classes, batch, device: device);
-            var time = Measurement.Median(() =>
-            {
-                using var scope = NewDisposeScope();
-                optimizer.zero_grad();
-                step.Compute(images, labels).Total.backward();
-                optimizer.step();
-                if (device.type == DeviceType.CUDA) cuda.synchronize();
-            }, warmup: 2, runs);
+            var time = Measurement.Median(QuickstartSteps.Prepare(create, device), warmup: 2, runs);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {time.TotalMilliseconds:F1} | {batch / time.TotalSeconds:F0} |"));
+                $"| {name} | {time.TotalMilliseconds:F1} | {QuickstartSteps.Batch / time.TotalSeconds:F0} |"));
         }
         Console.WriteLine();
     }

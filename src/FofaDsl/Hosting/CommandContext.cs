@@ -19,6 +19,9 @@ internal sealed record CommandContext(ExperimentDefinition Experiment, RunOption
     /// <summary>The recorded settings a resume took over from the run (e.g. <c>--optimizer Sgd</c>) where they differ from the declaration.</summary>
     public IReadOnlyList<string> Adopted { get; init; } = [];
 
+    /// <summary>The start-up self-check's result (or why it was skipped), recorded in the manifest; null for verbs that compute nothing.</summary>
+    public string? SelfCheck { get; init; }
+
     /// <summary>The output folder of <paramref name="experiment"/>: its (overridden) one, else <c>runs/&lt;experiment&gt;</c>.</summary>
     public static string OutputFolder(ExperimentDefinition experiment) => experiment.OutputDirectory ?? Path.Combine("runs", experiment.Name);
 }

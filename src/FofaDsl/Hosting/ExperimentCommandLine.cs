@@ -40,6 +40,7 @@ internal sealed class ExperimentCommandLine
     private readonly Option<int?> threads;
     private readonly Option<string?> device;
     private readonly Option<bool> noTf32;
+    private readonly Option<bool> skipSelfCheck;
     private readonly Option<int?> checkpointEvery;
     private readonly Option<bool> resume;
 
@@ -80,6 +81,10 @@ internal sealed class ExperimentCommandLine
         threads = Shared(IntOption("--threads", "CPU threads for TorchSharp (default: all cores).", minimum: 1));
         device = Shared(new Option<string?>("--device") { Description = "auto (CUDA when available), cpu, cuda or cuda:N (default: the declared one, else auto).", HelpName = "D" });
         noTf32 = Shared(new Option<bool>("--no-tf32") { Description = "Keep full FP32 matrix math on CUDA (TF32 is on by default there)." });
+        skipSelfCheck = Shared(new Option<bool>("--skip-self-check")
+        {
+            Description = "Skip the start-up check that this CPU computes the experiment's float32 convolutions right (compared with float64; a few milliseconds).",
+        });
         checkpointEvery = Shared(IntOption("--checkpoint-every", "Also write the last checkpoint every N steps (default: the declared cadence, else epoch ends).", minimum: 0));
         resume = new Option<bool>("--resume") { Description = "Continue an interrupted run in --out from its checkpoints (same as the resume command)." };
 
@@ -118,7 +123,7 @@ internal sealed class ExperimentCommandLine
 
     private IEnumerable<Option> SharedOptions =>
         [methods, epochs, teacherEpochs, batchSize, learningRate, optimizer, minLearningRate, weightDecay, momentum, warmupEpochs, decay, decayEvery, decayFactor, gradientClip, emaDecay,
-         data, augmentation, trainLimit, teacherWeights, studentWeights, output, seed, threads, device, noTf32, checkpointEvery];
+         data, augmentation, trainLimit, teacherWeights, studentWeights, output, seed, threads, device, noTf32, skipSelfCheck, checkpointEvery];
 
     /// <summary>Every problem with the parse, each naming the bad argument: System.CommandLine's errors, then unknown options, verbs and extra words.</summary>
     public static IReadOnlyList<string> Errors(ParseResult parse, IReadOnlyList<string> args)
@@ -194,6 +199,7 @@ internal sealed class ExperimentCommandLine
             Threads = parse.GetValue(threads),
             Device = parse.GetValue(device),
             AllowTf32 = !parse.GetValue(noTf32),
+            SkipSelfCheck = parse.GetValue(skipSelfCheck),
             CheckpointEverySteps = parse.GetValue(checkpointEvery),
             Resume = command == "resume" || Verb<bool>("--resume"),
             Checkpoint = Verb<string?>("--checkpoint"),

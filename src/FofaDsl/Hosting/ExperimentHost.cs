@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FofaDsl.Data;
+using FofaDsl.Platform;
 using FofaDsl.Training;
 using TorchSharp;
 
@@ -22,6 +23,15 @@ public static class ExperimentHost
 
     private static int Run(ExperimentDefinition definition, string[] args, TextWriter output, TextWriter error, CancellationToken cancellation)
     {
+        try
+        {
+            TorchRuntime.Configure();
+        }
+        catch (TorchRuntimeException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
         var commandLine = new ExperimentCommandLine(definition.Name, options => Execute(definition, options, output, error, cancellation));
         var parse = commandLine.Root.Parse(args);
         var errors = ExperimentCommandLine.Errors(parse, args);
@@ -66,10 +76,13 @@ public static class ExperimentHost
             if (options.Threads is { } threads) torch.set_num_threads(threads);
             var device = DeviceSelection.Resolve(experiment.Device);
             DeviceSelection.ConfigureMath(device, options.AllowTf32);
+            // Every verb that computes first checks that this CPU computes the experiment's convolutions right.
+            var selfCheck = options.Command == "export" ? null : SelfCheck.Run(experiment, options.SelectMethods(experiment), options, device, output);
             var context = new CommandContext(experiment, options, device, output, cancellation)
             {
                 Resumed = resumed,
                 Adopted = resumed?.Adopted(definition, options) ?? [],
+                SelfCheck = selfCheck,
             };
             switch (options.Command)
             {
@@ -85,7 +98,7 @@ public static class ExperimentHost
             error.WriteLine(e.Message);
             return 2;
         }
-        catch (Exception e) when (e is DatasetFormatException or NonFiniteLossException or ArgumentException or IOException or InvalidDataException or Weights.WeightLoadException or Backbones.StageGeometryMismatchException)
+        catch (Exception e) when (e is DatasetFormatException or NonFiniteLossException or ArgumentException or IOException or InvalidDataException or Weights.WeightLoadException or Backbones.StageGeometryMismatchException or ConvolutionDefectException)
         {
             error.WriteLine($"error: {e.Message}");
             return 1;

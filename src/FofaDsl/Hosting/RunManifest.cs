@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FofaDsl.Platform;
 using TorchSharp;
 
 namespace FofaDsl.Hosting;
@@ -13,7 +14,7 @@ namespace FofaDsl.Hosting;
 public static class RunManifest
 {
     /// <summary>Writes the manifest atomically.</summary>
-    public static void Write(string path, ExperimentDefinition experiment, RunOptions options, torch.Device device)
+    public static void Write(string path, ExperimentDefinition experiment, RunOptions options, torch.Device device, string? selfCheck = null)
     {
         var manifest = new Dictionary<string, object?>
         {
@@ -38,6 +39,10 @@ public static class RunManifest
             ["studentWeights"] = experiment.StudentWeights,
             ["device"] = device.ToString(),
             ["cpuThreads"] = torch.get_num_threads(),
+            // Two runs' numbers are comparable knowingly only with the processor and the kernels that computed them.
+            ["cpu"] = CpuIdentity.Current.ToString(),
+            ["convolutionKernels"] = TorchRuntime.Settings.ToString(),
+            ["selfCheck"] = selfCheck,
             ["fofaDslVersion"] = typeof(RunManifest).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
             ["torchSharpVersion"] = typeof(torch).Assembly.GetName().Version?.ToString(),
             ["dotnetVersion"] = Environment.Version.ToString(),

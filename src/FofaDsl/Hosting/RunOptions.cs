@@ -91,6 +91,12 @@ public sealed record RunOptions
     /// <summary>Whether CUDA matrix math may use TF32.</summary>
     public bool AllowTf32 { get; init; } = true;
 
+    /// <summary>
+    /// Skip the start-up self-check that compares the experiment's float32 convolutions with float64 on the CPU
+    /// (<c>--skip-self-check</c>), for a machine known to be right.
+    /// </summary>
+    public bool SkipSelfCheck { get; init; }
+
     /// <summary>Whether to continue an interrupted run from its checkpoints (<c>resume</c>, or <c>--resume</c> on <c>compare</c>/<c>train</c>).</summary>
     public bool Resume { get; init; }
 

@@ -49,7 +49,7 @@ internal static class TrainingCommand
         // seconds, not after the teacher's training, and the record of the run already in --out stays as it was.
         var givenTeacher = LoadGivenTeacher(experiment, methods);
         CheckStudentWeights(experiment);
-        RunManifest.Write(Path.Combine(outputDirectory, "manifest.json"), experiment, options, context.Device);
+        RunManifest.Write(Path.Combine(outputDirectory, "manifest.json"), experiment, options, context.Device, context.SelfCheck);
 
         var session = new Session(context with { Options = options }, display, outputDirectory, train, test,
             command == "compare" ? new ResultsTable(Path.Combine(outputDirectory, $"results-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv")) : null, givenTeacher);
