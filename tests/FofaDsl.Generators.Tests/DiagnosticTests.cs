@@ -67,10 +67,10 @@ public sealed class DiagnosticTests
         { "FOFA008", Fofa, Fofa + "[Rkd(AngleWeight = double.NaN)]", "AngleWeight = double.NaN" },
         { "FOFA008", "[Experiment(Seed = 7)]", "[Experiment(Seed = 7, Device = \"gpu\")]", "Device = \"gpu\"" },
         { "FOFA008", "[Experiment(Seed = 7)]", "[Experiment(Seed = 7, CheckpointEverySteps = -1)]", "CheckpointEverySteps = -1" },
-        { "FOFA017", Fofa, Fofa + "[Kd(Run = \"fofa\")]", "Run = \"fofa\"" },
+        { "FOFA017", Fofa, Fofa + "[Scratch, Kd(Run = \"scratch\")]", "Run = \"scratch\"" },
         { "FOFA017", Fofa, Fofa + "[Kd(Temperature = 4), Kd(Weight = 2)]", "Kd(Weight = 2)" },
         { "FOFA017", Fofa, Fofa + "[Fofa(Queries = 16)]", "Fofa(Queries = 16)" },
-        { "FOFA017", Fofa, Fofa + "[Kd(Run = \"ablation\"), Fofa(Run = \"ablation\")]", "Fofa(Run = \"ablation\")" },
+        { "FOFA017", Fofa, Fofa + "[Scratch, Fofa(Run = \"scratch\")]", "Run = \"scratch\"" },
         { "FOFA008", Fofa, Fofa + "[Fofa(Run = \"No RAA\", RegionAwareAttention = false)]", "Run = \"No RAA\"" },
         { "FOFA004", Fofa, Fofa + "[Fofa(Run = \"n12\", Queries = 12)]", "Queries = 12" },
         { "FOFA005", Fofa, Fofa + "[Fofa(Run = \"afp\", PromptStages = new[] { 4, 4 })]", "PromptStages = new[] { 4, 4 }" },
@@ -199,6 +199,9 @@ public sealed class DiagnosticTests
         { BareTapped, BareTappedWith("", "") },
         { Tapped, ConvTappedWith("layer4), Channels = 112", "layer4), Channels = 5") },
         { Fofa, Fofa + "[Fofa(Run = \"no-raa\", RegionAwareAttention = false), Fofa(Run = \"n16\", Queries = 16, PromptStages = new[] { 4 })]" },
+        // FOFA is a term like the others: a run may combine it with KD (replacing the declared loss weights' KD) and FitNet.
+        { Fofa, Fofa + "[Kd(Run = \"fofa\", Temperature = 4)]" },
+        { Fofa, Fofa + "[Kd(Run = \"mix\", Temperature = 4), Fofa(Run = \"mix\", Queries = 16), FitNet(Run = \"mix\", Stages = new[] { 4 })]" },
     };
 
     [Theory]

@@ -92,7 +92,7 @@ internal static class Experiments
 
         """ + CustomModels.TapNet;
 
-    /// <summary>The paper's ablation as FOFA runs of one experiment: full, without RAA, without prompts, without feedback, prompts at stage 4, N = 16.</summary>
+    /// <summary>The paper's ablation as FOFA runs of one experiment: full, without RAA, without prompts, without feedback, prompts at stage 4, N = 16; and FOFA combined with its own KD and FitNet in one run.</summary>
     public const string Ablation = GeneratorHarness.Usings + """
         namespace Samples.Ablation;
 
@@ -105,6 +105,7 @@ internal static class Experiments
         [Fofa(Run = "no-feedback", TokenWidth = 64, Heads = 4, Feedback = false)]
         [Fofa(Run = "afp-stage4", TokenWidth = 64, Heads = 4, PromptStages = new[] { 4 })]
         [Fofa(Run = "n16", Queries = 16, TokenWidth = 64, Heads = 4)]
+        [Kd(Run = "fofa+fitnet", Temperature = 4), Fofa(Run = "fofa+fitnet", TokenWidth = 64, Heads = 4), FitNet(Run = "fofa+fitnet", Stages = new[] { 4 })]
         [Data(DatasetKind.FashionMnist)]
         public partial class Ablation;
         """;

@@ -100,7 +100,7 @@ internal static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor RunConflict = Error("FOFA017",
         "Methods cannot share the run",
         "{0} cannot be part of run '{1}': {2}",
-        "Give the method its own run name with Run = \"...\", or remove the duplicate; FOFA and Scratch are runs of their own.");
+        "Give the method its own run name with Run = \"...\", or remove the duplicate: a run has each method once (FOFA included: an ablation is a run of its own), and Scratch takes no terms.");
 
     public static readonly DiagnosticDescriptor ModelDataMismatch = Error("FOFA018",
         "Model and data disagree",

@@ -23,23 +23,11 @@ internal static class ExperimentEmitter
         w.Open("partial class " + spec.ClassName);
         EmitSpec(w, spec);
         w.Line();
-        if (spec.Teacher is not null)
-        {
-            EmitFeatures(w, spec.Teacher, "TeacherFeatures");
-            w.Line();
-        }
-        EmitFeatures(w, spec.Student, "StudentFeatures");
-        w.Line();
         EmitFactories(w, spec);
         w.Line();
         RunEmitter.EmitRuns(w, spec);
         w.Line();
         EmitDefinition(w, spec);
-        if (spec.HasFofaRun && spec.Teacher is not null)
-        {
-            w.Line();
-            EmitGraph(w, spec, spec.Teacher);
-        }
         w.Line();
         w.Line("/// <summary>");
         w.Line($"/// Runs the experiment: <c>compare</c> (default) trains {(spec.Teacher is null ? "the student with each method" : "the teacher when a method needs it, then the student with each method")}");
@@ -172,21 +160,6 @@ internal static class ExperimentEmitter
         w.Line($"public const {type} {name} = {value};");
     }
 
-    private static void EmitFeatures(SourceWriter w, ModelSpec model, string recordName)
-    {
-        w.Line($"/// <summary>What the {model.Role.ToLowerInvariant()} ({Xml(model.DisplayName)}) computes for a batch of B images: its four stage outputs and its logits.</summary>");
-        for (var i = 0; i < model.Stages.Count; i++)
-            w.Line($"/// <param name=\"Stage{i + 1}\">Stage {i + 1}: <c>{model.Stages[i].TensorShape}</c>, {model.Stages[i].Description}.</param>");
-        w.Line($"/// <param name=\"Logits\">Class logits: <c>[B, {model.Classes}]</c>.</param>");
-        w.Open($"public sealed record {recordName}({Tensor} Stage1, {Tensor} Stage2, {Tensor} Stage3, {Tensor} Stage4, {Tensor} Logits)");
-        w.Line($"/// <summary>Runs <paramref name=\"model\"/> on <paramref name=\"images\"/> and keeps every stage output.</summary>");
-        w.Open($"public static {recordName} Of(global::FofaDsl.Backbones.StagedBackbone model, {Tensor} images)");
-        w.Line("var (logits, stages) = model.ForwardWithStages(images);");
-        w.Line($"return new {recordName}(stages[0], stages[1], stages[2], stages[3], logits);");
-        w.Close();
-        w.Close();
-    }
-
     private static void EmitFactories(SourceWriter w, ExperimentSpec spec)
     {
         if (spec.Teacher is not null)
@@ -306,115 +279,5 @@ internal static class ExperimentEmitter
             _ =>
                 $"{Backbones}ResMlpOptions.ResMlpS12({Data}) with {{ PatchSize = {Int(model.PatchSize)}, EmbedDim = {Int(model.EmbedDim)}, Depth = {Int(model.Depth)} }}",
         };
-    }
-
-    /// <summary>A FOFA run's settings in words, for the graph's documentation.</summary>
-    private static string DescribeFofa(FofaSpec fofa)
-    {
-        var parts = new List<string>
-        {
-            fofa.RegionAwareAttention ? $"RAA with {Int(fofa.Grid)}x{Int(fofa.Grid)} queries per stage, width {Int(fofa.TokenWidth)}" : $"no RAA, width {Int(fofa.TokenWidth)}",
-            fofa.HasPrompts ? $"prompts before {fofa.StageList}{(fofa.Feedback ? " with feedback" : " without feedback")}" : "no prompts",
-        };
-        if (fofa.ReferenceCodeQuirks) parts.Add("reference-code quirks");
-        return string.Join("; ", parts);
-    }
-
-    private static void EmitGraph(SourceWriter w, ExperimentSpec spec, ModelSpec teacher)
-    {
-        var teacherType = teacher.RuntimeType;
-        var studentType = spec.Student.RuntimeType;
-        var runs = spec.Runs.Where(r => r.Kind == RunKind.Fofa).ToList();
-        w.Line("/// <summary>");
-        w.Line($"/// The FOFA distillation graph of <c>{Xml(spec.Name)}</c>: the frozen teacher ({Xml(teacher.DisplayName)}) with its");
-        w.Line($"/// adaptive feedback prompts, the student ({Xml(spec.Student.DisplayName)}), region-aware attention over the student's");
-        w.Line("/// four stages and the aligners to the teacher's stage shapes. It is the training step of each FOFA run:");
-        w.Line("/// <list type=\"bullet\">");
-        foreach (var run in runs) w.Line($"/// <item><c>{Xml(run.Name)}</c>: {DescribeFofa(run.Fofa!)}.</item>");
-        w.Line("/// </list>");
-        w.Line("/// </summary>");
-        w.Open("public sealed class DistillationGraph : global::TorchSharp.torch.nn.Module, global::FofaDsl.Training.ITrainingStep");
-        w.Line($"private readonly {teacherType} teacher;");
-        w.Line($"private readonly {studentType} student;");
-        w.Line("private readonly global::FofaDsl.Fofa.FofaDistiller fofa;");
-        w.Line("private readonly string methodName;");
-        w.Line();
-        w.Line("/// <summary>Freezes <paramref name=\"teacher\"/> and builds the FOFA modules of <paramref name=\"options\"/> around it and <paramref name=\"student\"/>.</summary>");
-        w.Line("/// <param name=\"teacher\">The trained teacher; it is frozen.</param>");
-        w.Line("/// <param name=\"student\">A fresh student.</param>");
-        w.Line($"/// <param name=\"options\">The run's FOFA settings, e.g. <c>{RunEmitter.OptionsFactoryName(spec, runs[0])}()</c>.</param>");
-        w.Line("/// <param name=\"methodName\">The run's name in reports.</param>");
-        w.Open($"public DistillationGraph({teacherType} teacher, {studentType} student, global::FofaDsl.Fofa.FofaOptions options, string methodName = \"FOFA\") : base(nameof(DistillationGraph))");
-        w.Line("this.teacher = teacher;");
-        w.Line("this.student = student;");
-        w.Line("this.methodName = methodName;");
-        w.Line("fofa = new global::FofaDsl.Fofa.FofaDistiller(teacher, student, options, CreateLossWeights());");
-        w.Line("RegisterComponents();");
-        w.Close();
-        w.Line();
-        w.Line("/// <summary>The frozen teacher.</summary>");
-        w.Line($"public {teacherType} Teacher => teacher;");
-        w.Line();
-        w.Line("/// <inheritdoc />");
-        w.Line("public string MethodName => methodName;");
-        w.Line();
-        w.Line("/// <inheritdoc />");
-        w.Line("public global::FofaDsl.Backbones.StagedBackbone Student => student;");
-        w.Line();
-        w.Line("/// <summary>Plain (prompt-free) teacher features of a batch.</summary>");
-        w.Line($"public TeacherFeatures ForwardTeacher({Tensor} images) => TeacherFeatures.Of(teacher, images);");
-        w.Line();
-        w.Line("/// <summary>Student features of a batch.</summary>");
-        w.Line($"public StudentFeatures ForwardStudent({Tensor} images) => StudentFeatures.Of(student, images);");
-        w.Line();
-        w.Line("/// <inheritdoc />");
-        w.Line("public global::System.Collections.Generic.IEnumerable<global::TorchSharp.Modules.Parameter> TrainableParameters() => fofa.TrainableParameters();");
-        w.Line();
-        w.Line("/// <inheritdoc />");
-        w.Line("public global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.nn.Module> StatefulModules => [student, fofa];");
-        w.Line();
-        w.Line("/// <inheritdoc />");
-        w.Line("public void SaveState(global::System.IO.BinaryWriter writer) => fofa.SaveFeedback(writer);");
-        w.Line();
-        w.Line("/// <inheritdoc />");
-        w.Line("public void LoadState(global::System.IO.BinaryReader reader) => fofa.LoadFeedback(reader);");
-        w.Line();
-        w.Line("/// <inheritdoc />");
-        w.Line("public void MoveTo(global::TorchSharp.torch.Device device) => global::TorchSharp.ModuleExtensionMethods.to(this, device);");
-        w.Line();
-        w.Line("/// <inheritdoc />");
-        w.Open("public void SetTraining(bool training)");
-        w.Line("student.train(training);");
-        w.Line("fofa.train(training);");
-        w.Line("teacher.eval();");
-        w.Close();
-        w.Line();
-
-        var terms = new List<string>();
-        if (spec.Weights.CrossEntropy > 0) terms.Add("new(\"ce\", losses.CrossEntropy)");
-        if (spec.Weights.LogitKd > 0) terms.Add("new(\"kd\", losses.LogitKd)");
-        if (spec.Weights.Feature > 0) terms.Add("new(\"feature\", losses.Feature)");
-        // The prompt term is reported only by runs with prompts; when the runs disagree, the graph asks its options.
-        var prompted = spec.Weights.PromptRegularisation > 0 ? runs.Select(r => r.Fofa!.HasPrompts).Distinct().ToList() : new List<bool> { false };
-        w.Line("/// <summary>One FOFA step: weighted CE, logit KD, HCL feature loss and prompt regularisation (only the terms with a positive weight are reported).</summary>");
-        w.Open($"public global::FofaDsl.Training.StepOutput Compute({Tensor} images, {Tensor} labels)");
-        w.Line("var losses = fofa.ComputeLosses(images, labels);");
-        if (prompted.Count == 1)
-        {
-            if (prompted[0]) terms.Add("new(\"prompt-reg\", losses.PromptRegularisation)");
-            w.Line("global::FofaDsl.Training.LossTerm[] terms =");
-            w.Line("[");
-            foreach (var term in terms) w.Line("    " + term + ",");
-            w.Line("];");
-        }
-        else
-        {
-            w.Line("global::FofaDsl.Training.LossTerm[] terms = fofa.Options.UsePrompts && fofa.Options.PromptStages.Count > 0");
-            w.Line("    ? [" + string.Join(", ", terms.Concat(new[] { "new(\"prompt-reg\", losses.PromptRegularisation)" })) + "]");
-            w.Line("    : [" + string.Join(", ", terms) + "];");
-        }
-        w.Line("return new global::FofaDsl.Training.StepOutput(losses.Total, terms, losses.StudentLogits);");
-        w.Close();
-        w.Close();
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using FofaDsl.Generators.Model;
+using FofaDsl.Generators.Parsing;
 using static FofaDsl.Generators.Emitting.Literals;
 
 namespace FofaDsl.Generators.Emitting;
@@ -38,23 +39,32 @@ internal static class RunEmitter
 
     private static void EmitTermsRun(SourceWriter w, RunSpec run, string factory)
     {
-        var description = string.Join(" plus ", run.Terms.Select(t => $"{t.DisplayName} ({string.Join(", ", t.Settings.Select(s => s.Name + " " + s.Literal))})"));
-        w.Line($"/// <summary>The <c>{Xml(run.Name)}</c> run: the weighted cross-entropy plus {Xml(description)}.</summary>");
+        w.Line($"/// <summary>The <c>{Xml(run.Name)}</c> run: the weighted cross-entropy plus {Xml(Describe(run.Terms))}.</summary>");
+        EmitStep(w, run, factory, run.Terms.Select(TermExpression).ToList());
+    }
+
+    private static void EmitStep(SourceWriter w, RunSpec run, string factory, IReadOnlyList<string> terms)
+    {
         w.Line($"public static global::FofaDsl.Distillation.DistillationStep {factory}({Context} context) => new(");
         w.Line($"    {String(run.DisplayName)}, context.RequireTeacher(), context.Student, CreateLossWeights(),");
         w.Line("    [");
-        foreach (var term in run.Terms)
-        {
-            var arguments = term.Constructor switch
-            {
-                TermConstructor.Models => "context.RequireTeacher(), context.Student, ",
-                TermConstructor.ModelsAndSamples => "context.RequireTeacher(), context.Student, context.TrainingSamples, ",
-                _ => "",
-            };
-            var settings = string.Join(", ", term.Settings.Select(s => $"{s.Name} = {s.Literal}"));
-            w.Line($"        new {term.TermType}({arguments}new {term.OptionsType} {{ {settings} }}),");
-        }
+        foreach (var term in terms) w.Line($"        {term},");
         w.Line("    ]);");
+    }
+
+    private static string Describe(IEnumerable<TermSpec> terms) =>
+        string.Join(" plus ", terms.Select(t => $"{t.DisplayName} ({string.Join(", ", t.Settings.Select(s => s.Name + " " + s.Literal))})"));
+
+    private static string TermExpression(TermSpec term)
+    {
+        var arguments = term.Constructor switch
+        {
+            TermConstructor.Models => "context.RequireTeacher(), context.Student, ",
+            TermConstructor.ModelsAndSamples => "context.RequireTeacher(), context.Student, context.TrainingSamples, ",
+            _ => "",
+        };
+        var settings = string.Join(", ", term.Settings.Select(s => $"{s.Name} = {s.Literal}"));
+        return $"new {term.TermType}({arguments}new {term.OptionsType} {{ {settings} }})";
     }
 
     /// <summary>The factory method of <paramref name="run"/>: <c>Create&lt;Run&gt;Step</c>.</summary>
@@ -64,8 +74,8 @@ internal static class RunEmitter
     public static string OptionsFactoryName(ExperimentSpec spec, RunSpec run) => "Create" + MemberNames(spec)[run.Name] + "Options";
 
     /// <summary>
-    /// A FOFA run: its settings as <c>Create&lt;Run&gt;Options()</c>, then the factory that builds the
-    /// distillation graph with them.
+    /// A FOFA run: its settings as <c>Create&lt;Run&gt;Options()</c>, then the factory of its step: the weighted cross-entropy,
+    /// the logit KD of <c>[LossWeights]</c> (or the run's own <c>[Kd]</c>), the FOFA term and any other term the run declares.
     /// </summary>
     private static void EmitFofaRun(SourceWriter w, ExperimentSpec spec, RunSpec run, string name)
     {
@@ -83,9 +93,31 @@ internal static class RunEmitter
         w.Line($"    ReferenceCodeQuirks = {Bool(fofa.ReferenceCodeQuirks)},");
         w.Line("};");
         w.Line();
-        w.Line($"/// <summary>The <c>{Xml(run.Name)}</c> run: {Xml(run.DisplayName)}, the typed distillation graph over the trained teacher and a fresh student.</summary>");
-        w.Line($"public static DistillationGraph Create{name}Step({Context} context) =>");
-        w.Line($"    new(({spec.Teacher!.RuntimeType})context.RequireTeacher(), ({spec.Student.RuntimeType})context.Student, Create{name}Options(), {String(run.DisplayName)});");
+
+        var declaredKd = run.Terms.FirstOrDefault(t => t.Kind == MethodCatalog.Kd);
+        var terms = new List<string>();
+        if (declaredKd is not null) terms.Add(TermExpression(declaredKd));
+        else if (spec.Weights.LogitKd > 0) terms.Add("new global::FofaDsl.Distillation.KdTerm(new global::FofaDsl.Distillation.KdOptions { Weight = Spec.LogitKdWeight, Temperature = Spec.Temperature })");
+        terms.Add($"new global::FofaDsl.Fofa.FofaTerm(context.RequireTeacher(), context.Student, Create{name}Options(), CreateLossWeights())");
+        var others = run.Terms.Where(t => t.Kind != MethodCatalog.Kd).ToList();
+        terms.AddRange(others.Select(TermExpression));
+
+        var kd = declaredKd is not null ? $"its own {Describe(new[] { declaredKd })}" : spec.Weights.LogitKd > 0 ? "the logit KD of the declared loss weights" : "no logit KD (its weight is 0)";
+        var extra = others.Count > 0 ? $", plus {Describe(others)}" : "";
+        w.Line($"/// <summary>The <c>{Xml(run.Name)}</c> run ({Xml(run.DisplayName)}): the weighted cross-entropy, {Xml(kd)} and FOFA ({Xml(DescribeFofa(fofa))}){Xml(extra)}.</summary>");
+        EmitStep(w, run, $"Create{name}Step", terms);
+    }
+
+    /// <summary>A FOFA run's settings in words.</summary>
+    private static string DescribeFofa(FofaSpec fofa)
+    {
+        var parts = new List<string>
+        {
+            fofa.RegionAwareAttention ? $"RAA with {Int(fofa.Grid)}x{Int(fofa.Grid)} queries per stage, width {Int(fofa.TokenWidth)}" : $"no RAA, width {Int(fofa.TokenWidth)}",
+            fofa.HasPrompts ? $"prompts before {fofa.StageList}{(fofa.Feedback ? " with feedback" : " without feedback")}" : "no prompts",
+        };
+        if (fofa.ReferenceCodeQuirks) parts.Add("reference-code quirks");
+        return string.Join("; ", parts);
     }
 
     /// <summary>

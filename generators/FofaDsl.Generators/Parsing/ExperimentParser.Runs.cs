@@ -15,20 +15,20 @@ internal sealed partial class ExperimentParser
     /// <summary>Where the teacher and student are declared: diagnostics about a default (undeclared) FOFA run point there.</summary>
     private sealed record ModelLocations(LocationInfo? Teacher, LocationInfo? Student);
 
-    /// <summary>A run while its methods are read: FOFA runs carry their settings, term runs collect their terms.</summary>
+    /// <summary>A run while its methods are read: it collects its terms, and a run with a <c>[Fofa]</c> carries FOFA's settings.</summary>
     private sealed class RunDraft(string name, RunKind kind, LocationInfo? location, FofaSpec? fofa = null)
     {
         public string Name { get; } = name;
-        public RunKind Kind { get; } = kind;
+        public RunKind Kind { get; set; } = kind;
         public LocationInfo? Location { get; } = location;
-        public FofaSpec? Fofa { get; } = fofa;
+        public FofaSpec? Fofa { get; set; } = fofa;
         public List<TermSpec> Terms { get; } = new();
     }
 
     /// <summary>
     /// The experiment's runs in declaration order: [Scratch], each [Fofa] (one run per attribute, for
-    /// ablations), and the loss-term methods, those sharing a Run name combined into one run. No method
-    /// at all: scratch, kd and fofa (scratch without a teacher).
+    /// ablations), and the loss-term methods, those sharing a Run name combined into one run (a FOFA run
+    /// takes other terms too). No method at all: scratch, kd and fofa (scratch without a teacher).
     /// </summary>
     private List<RunSpec> ParseRuns(INamedTypeSymbol type, ModelSpec? teacher, ModelSpec? student, bool hasTeacher, LossWeightsSpec weights, string experimentName, ModelLocations locations, int epochs)
     {
@@ -54,7 +54,22 @@ internal sealed partial class ExperimentParser
             {
                 var reader = new AttributeReader(attribute, cancellation);
                 if (RunName(reader, "fofa") is not { } run) { anyMethod = true; continue; }
-                TryAdd(new RunDraft(run, RunKind.Fofa, reader.Location, ParseFofa(reader, teacher, student, locations)), "FOFA");
+                var index = IndexOf(run);
+                if (index >= 0 && runs[index].Kind == RunKind.Terms)
+                {
+                    // FOFA joins the terms already declared under this run name.
+                    anyMethod = true;
+                    if (!hasTeacher) Report(DiagnosticCatalog.TeacherMissing, reader.Location, experimentName, "FOFA");
+                    runs[index].Kind = RunKind.Fofa;
+                    runs[index].Fofa = ParseFofa(reader, teacher, student, locations);
+                }
+                else if (index >= 0)
+                {
+                    anyMethod = true;
+                    Report(DiagnosticCatalog.RunConflict, reader.LocationOf("Run"), "FOFA", run,
+                        runs[index].Kind == RunKind.Fofa ? "the run already has a FOFA term (an ablation needs its own Run name)" : "'scratch' trains without a teacher and takes no terms");
+                }
+                else TryAdd(new RunDraft(run, RunKind.Fofa, reader.Location, ParseFofa(reader, teacher, student, locations)), "FOFA");
             }
             else if (MethodCatalog.FromAttribute(metadataName) is { } method)
             {
@@ -70,8 +85,8 @@ internal sealed partial class ExperimentParser
                     draft.Terms.Add(term);
                     runs.Add(draft);
                 }
-                else if (runs[index].Kind != RunKind.Terms)
-                    Report(DiagnosticCatalog.RunConflict, reader.LocationOf("Run"), method.DisplayName, run, $"'{run}' is the {(runs[index].Kind == RunKind.Fofa ? "FOFA" : "Scratch")} run, which takes no other terms");
+                else if (runs[index].Kind == RunKind.Scratch)
+                    Report(DiagnosticCatalog.RunConflict, reader.LocationOf("Run"), method.DisplayName, run, $"'{run}' is the Scratch run, which trains without a teacher and takes no terms");
                 else if (runs[index].Terms.Any(t => t.Kind == method.Kind))
                     Report(DiagnosticCatalog.RunConflict, reader.Location, method.DisplayName, run, $"the run already has a {method.DisplayName} term");
                 else runs[index].Terms.Add(term);
@@ -100,7 +115,7 @@ internal sealed partial class ExperimentParser
         return runs.Select(r => new RunSpec(r.Name, r.Kind switch
         {
             RunKind.Scratch => "Scratch",
-            RunKind.Fofa => FofaDisplayName(r, firstFofa),
+            RunKind.Fofa => string.Join(" + ", new[] { FofaDisplayName(r, firstFofa, combined: r.Terms.Count > 0) }.Concat(r.Terms.Select(t => t.DisplayName))),
             _ => string.Join(" + ", r.Terms.Select(t => t.DisplayName)),
         }, r.Kind, new EquatableArray<TermSpec>(r.Terms), r.Fofa)).ToList();
     }
@@ -116,13 +131,15 @@ internal sealed partial class ExperimentParser
 
     /// <summary>
     /// "FOFA" for the first FOFA run; a later one (an ablation) is named by how its settings differ
-    /// from the first's, e.g. "FOFA (no RAA)", or by its run name when they do not.
+    /// from the first's, e.g. "FOFA (no RAA)", or by its run name when they do not, unless other terms
+    /// (<paramref name="combined"/>) already set it apart.
     /// </summary>
-    private static string FofaDisplayName(RunDraft run, FofaSpec? first)
+    private static string FofaDisplayName(RunDraft run, FofaSpec? first, bool combined)
     {
         if (run.Fofa is null || first is null || ReferenceEquals(run.Fofa, first)) return "FOFA";
         var differences = run.Fofa.DifferencesFrom(first);
-        return $"FOFA ({(differences.Count > 0 ? string.Join(", ", differences) : run.Name)})";
+        if (differences.Count > 0) return $"FOFA ({string.Join(", ", differences)})";
+        return combined ? "FOFA" : $"FOFA ({run.Name})";
     }
 
     private static bool IsWeightSetting(string kind, string setting) =>

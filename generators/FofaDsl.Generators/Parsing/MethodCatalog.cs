@@ -10,11 +10,14 @@ namespace FofaDsl.Generators.Parsing;
 internal static class MethodCatalog
 {
     private const string Distillation = "global::FofaDsl.Distillation.";
+
+    /// <summary>Logit KD's kind: a FOFA run has one, from <c>[LossWeights]</c> unless the run declares its own.</summary>
+    public const string Kd = "kd";
     private const string Baselines = "global::FofaDsl.Baselines.";
 
     public static readonly MethodInfo[] Terms =
     {
-        new("kd", "FofaDsl.KdAttribute", "Logit KD", Distillation + "KdTerm", Distillation + "KdOptions", TermConstructor.OptionsOnly,
+        new(Kd, "FofaDsl.KdAttribute", "Logit KD", Distillation + "KdTerm", Distillation + "KdOptions", TermConstructor.OptionsOnly,
             Setting.Weight("Weight", 1), Setting.Positive("Temperature", 1)),
         new("dkd", "FofaDsl.DkdAttribute", "DKD", Distillation + "DkdTerm", Distillation + "DkdOptions", TermConstructor.OptionsOnly,
             Setting.Weight("Alpha", 1), Setting.Weight("Beta", 2), Setting.Positive("Temperature", 1), Setting.Epochs("WarmupEpochs")),

@@ -10,7 +10,8 @@ namespace FofaDsl.Distillation;
 /// soft targets (<see cref="Training.Targets.HardLabels"/>).
 /// </param>
 /// <param name="SampleIndices">Dataset index of each image of the batch <c>[B]</c> (int64), or null when the caller has none.</param>
-public sealed record DistillationInputs(ModelOutputs Student, ModelOutputs? Teacher, Tensor Labels, Tensor? SampleIndices)
+/// <param name="Images">The batch's images <c>[B, C, H, W]</c>, for terms that run a model of their own on them (FOFA's prompted teacher); null when the caller has none.</param>
+public sealed record DistillationInputs(ModelOutputs Student, ModelOutputs? Teacher, Tensor Labels, Tensor? SampleIndices, Tensor? Images = null)
 {
     /// <summary>The teacher's outputs; throws naming <paramref name="term"/> when there are none.</summary>
     /// <param name="term">Name of the term asking, for the message.</param>
@@ -22,4 +23,9 @@ public sealed record DistillationInputs(ModelOutputs Student, ModelOutputs? Teac
     public Tensor RequireSampleIndices(string term) =>
         SampleIndices ?? throw new InvalidOperationException(
             $"The '{term}' term needs the dataset index of every image; call Compute(images, labels, sampleIndices) (the training loop does).");
+
+    /// <summary>The images; throws naming <paramref name="term"/> when there are none.</summary>
+    /// <param name="term">Name of the term asking, for the message.</param>
+    public Tensor RequireImages(string term) =>
+        Images ?? throw new InvalidOperationException($"The '{term}' term runs the teacher on the images themselves; pass them in DistillationInputs.Images (DistillationStep does).");
 }

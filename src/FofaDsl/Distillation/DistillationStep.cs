@@ -95,6 +95,20 @@ public sealed class DistillationStep : ITrainingStep
         foreach (var module in termModules) module.train(training);
     }
 
+    /// <summary>Writes each term's state beyond its weights (FOFA's feedback), in the order of the terms.</summary>
+    /// <param name="writer">The checkpoint being written.</param>
+    public void SaveState(BinaryWriter writer)
+    {
+        foreach (var term in terms) term.SaveState(writer);
+    }
+
+    /// <summary>Restores what <see cref="SaveState"/> wrote.</summary>
+    /// <param name="reader">The checkpoint being read.</param>
+    public void LoadState(BinaryReader reader)
+    {
+        foreach (var term in terms) term.LoadState(reader);
+    }
+
     /// <summary>Tells every term which epoch starts.</summary>
     /// <param name="epoch">The epoch that starts, 1 for the first.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="epoch"/> is below 1.</exception>
@@ -130,7 +144,7 @@ public sealed class DistillationStep : ITrainingStep
         }
         var studentOutputs = student.ForwardAll(images);
         var ce = Targets.CrossEntropy(studentOutputs.Logits, labels, weights.LabelSmoothing) * weights.CrossEntropy;
-        var inputs = new DistillationInputs(studentOutputs, teacherOutputs, Targets.HardLabels(labels), sampleIndices);
+        var inputs = new DistillationInputs(studentOutputs, teacherOutputs, Targets.HardLabels(labels), sampleIndices, images);
 
         var reported = new List<LossTerm> { new("ce", ce) };
         foreach (var term in terms) reported.AddRange(term.Compute(inputs));

@@ -4,7 +4,7 @@ using TorchSharp;
 namespace FofaDsl.Distillation;
 
 /// <summary>
-/// One loss term of a comparison method (KD, DKD, DIST, FitNet, OFA, CC, RKD, CRD), added to the
+/// One loss term of a distillation method (FOFA, KD, DKD, DIST, FitNet, OFA, CC, RKD, CRD), added to the
 /// student's cross-entropy by a <see cref="DistillationStep"/>. Terms compose: a step may hold several,
 /// e.g. KD and FitNet, each with its own weight.
 /// </summary>
@@ -37,4 +37,12 @@ public interface IDistillationTerm
     /// <summary>The term's already weighted loss values for one batch (usually one; RKD gives two).</summary>
     /// <param name="inputs">Student and teacher outputs, hard labels and sample indices.</param>
     IEnumerable<LossTerm> Compute(DistillationInputs inputs);
+
+    /// <summary>Writes state beyond the modules' weights that the next step depends on (FOFA's feedback); none by default.</summary>
+    /// <param name="writer">The checkpoint being written.</param>
+    void SaveState(BinaryWriter writer) { }
+
+    /// <summary>Restores what <see cref="SaveState"/> wrote.</summary>
+    /// <param name="reader">The checkpoint being read.</param>
+    void LoadState(BinaryReader reader) { }
 }

@@ -1,3 +1,4 @@
+using FofaDsl.Backbones;
 using FofaDsl.Data;
 using FofaDsl.Fofa;
 using FofaDsl.Reporting;
@@ -36,10 +37,10 @@ internal static class EvaluationCommand
         var path = options.Checkpoint ?? DefaultCheckpoint(context);
         using var restored = MethodCheckpoint.Restore(context, path, options.Method, train.Count);
         // Refused before the evaluation, so a wrong request costs nothing.
-        var distiller = options.AttentionMaps > 0 ? RegionAttentionOf(restored) : null;
+        var fofa = options.AttentionMaps > 0 ? RegionAttentionOf(restored) : null;
         var result = Evaluator.TopOneAndFive(restored.Step.Student, test, experiment.Schedule.BatchSize, experiment.Data.ImageSize, context.Device);
         output.WriteLine($"eval {restored.Method} from {path} (epoch {restored.State.CompletedEpochs}, step {restored.State.GlobalStep}): {Describe(result)}");
-        if (distiller is not null) WriteAttentionMaps(context, restored.Method, distiller, test, options.AttentionMaps);
+        if (fofa is not null) WriteAttentionMaps(context, restored.Method, restored.Step.Student, fofa, test, options.AttentionMaps);
     }
 
     /// <summary><c>&lt;out&gt;/checkpoints/&lt;method&gt;/best.ckpt</c> of <c>--method</c>, else of the last declared method.</summary>
@@ -50,18 +51,17 @@ internal static class EvaluationCommand
         TrainingCommand.Percent("top-1", accuracy.Top1) + (accuracy.Top5 is { } top5 ? "  " + TrainingCommand.Percent("top-5", top5) : "") +
         $" on {accuracy.Images} held-out images";
 
-    private static FofaDistiller RegionAttentionOf(RestoredStep restored)
+    private static FofaModules RegionAttentionOf(RestoredStep restored)
     {
-        var distiller = restored.Step.StatefulModules.OfType<FofaDistiller>().FirstOrDefault()
-                        ?? restored.Step.StatefulModules.SelectMany(m => m.modules()).OfType<FofaDistiller>().FirstOrDefault();
-        if (distiller is null)
+        var fofa = restored.Step.StatefulModules.OfType<FofaModules>().FirstOrDefault();
+        if (fofa is null)
             throw new UsageException($"--attention-maps draws the region-aware attention of a FOFA student; method '{restored.Method}' has none. Pass a FOFA checkpoint (e.g. checkpoints/fofa/best.ckpt).");
-        if (!distiller.Options.UseRegionAwareAttention)
+        if (!fofa.Options.UseRegionAwareAttention)
             throw new UsageException($"--attention-maps: method '{restored.Method}' is declared without region-aware attention ([Fofa(RegionAwareAttention = false)]), so it has no attention to draw.");
-        return distiller;
+        return fofa;
     }
 
-    private static void WriteAttentionMaps(CommandContext context, string method, FofaDistiller distiller, ImageDataset test, int count)
+    private static void WriteAttentionMaps(CommandContext context, string method, StagedBackbone student, FofaModules fofa, ImageDataset test, int count)
     {
         count = Math.Min(count, test.Count);
         var folder = Path.Combine(context.OutputDirectory, "attention");
@@ -73,7 +73,7 @@ internal static class EvaluationCommand
             using var batchLabels = labels;
             using var scope = NewDisposeScope();
             var input = ImageBatches.Resize(images.to(context.Device), context.Experiment.Data.ImageSize);
-            using var maps = distiller.RegionAttentionFor(input)!;
+            using var maps = fofa.RegionAttentionFor(student, input)!;
             for (var i = 0; i < maps.Images; i++, index++)
                 RegionAttentionFigure.Save(Path.Combine(folder, $"{method}-{index:D3}.png"), input[i], maps.Matrix(i), maps.StageKeyMaps(i));
         }

@@ -48,21 +48,22 @@ public sealed class RegionAttentionMapsTests
     }
 
     [Fact]
-    public void The_distiller_reports_attention_only_with_region_aware_attention_and_changes_no_feedback()
+    public void The_fofa_modules_report_attention_only_with_region_aware_attention_and_changes_no_feedback()
     {
         manual_seed(41);
         using var teacher = new TinyTokenBackbone();
         using var student = new TinySpatialBackbone();
-        using var distiller = new FofaDistiller(teacher, student, Small, new FofaLossWeights());
-        distiller.eval();
+        using var fofa = new FofaModules(teacher, student, Small);
+        fofa.eval();
+        student.eval();
         using var images = randn(3, 3, 16, 16);
-        using var maps = distiller.RegionAttentionFor(images);
+        using var maps = fofa.RegionAttentionFor(student, images);
         Assert.NotNull(maps);
         Assert.Equal(3, maps.Images);
         Assert.Equal(2, maps.GridSize);
-        Assert.False(distiller.PromptFor(1)!.HasFeedback);
+        Assert.False(fofa.PromptFor(1)!.HasFeedback);
 
-        using var ablation = new FofaDistiller(new TinyTokenBackbone(), new TinySpatialBackbone(), Small with { UseRegionAwareAttention = false }, new FofaLossWeights());
-        Assert.Null(ablation.RegionAttentionFor(images));
+        using var ablation = new FofaModules(new TinyTokenBackbone(), new TinySpatialBackbone(), Small with { UseRegionAwareAttention = false });
+        Assert.Null(ablation.RegionAttentionFor(student, images));
     }
 }

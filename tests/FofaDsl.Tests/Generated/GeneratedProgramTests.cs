@@ -1,4 +1,6 @@
 using FofaDsl.Data;
+using FofaDsl.Distillation;
+using FofaDsl.Fofa;
 using FofaDsl.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -129,17 +131,17 @@ public sealed class GeneratedProgramTests
         var modules = new Dictionary<string, string[]>();
         foreach (var method in definition.Methods)
         {
-            var step = (TinyAblationExperiment.DistillationGraph)method.CreateStep(new(teacher, TinyAblationExperiment.CreateStudent(), 16));
+            var step = (DistillationStep)method.CreateStep(new(teacher, TinyAblationExperiment.CreateStudent(), 16));
             Assert.Equal(method.DisplayName, step.MethodName);
             var output = step.Compute(images, labels);
             Assert.True(float.IsFinite(output.Total.item<float>()));
             terms[method.Name] = output.Terms.Select(term => term.Name).ToArray();
-            modules[method.Name] = step.named_modules().Select(m => m.name).ToArray();
+            modules[method.Name] = step.StatefulModules.OfType<FofaModules>().Single().named_modules().Select(m => m.name).ToArray();
         }
         Assert.Equal(["ce", "kd", "feature", "prompt-reg"], terms["fofa"]);
         Assert.Equal(["ce", "kd", "feature"], terms["fofa-no-afp"]);
         // Each ablation removes its component's modules and keeps the others.
-        bool Has(string run, string module) => modules[run].Any(name => name.Contains("fofa." + module + ".", StringComparison.Ordinal));
+        bool Has(string run, string module) => modules[run].Any(name => name.StartsWith(module + ".", StringComparison.Ordinal));
         Assert.True(Has("fofa", "region_attention") && Has("fofa", "prompt_blocks"));
         Assert.True(!Has("fofa-no-raa", "region_attention") && Has("fofa-no-raa", "prompt_blocks"));
         Assert.True(Has("fofa-no-afp", "region_attention") && !Has("fofa-no-afp", "prompt_blocks"));
@@ -160,16 +162,20 @@ public sealed class GeneratedProgramTests
     }
 
     [Fact]
-    public void Typed_stage_features_have_the_documented_shapes()
+    public void A_generated_fofa_run_is_the_cross_entropy_plus_kd_and_fofa_terms()
     {
         torch.manual_seed(1);
-        using var graph = new TinyExperiment.DistillationGraph(TinyExperiment.CreateTeacher(), TinyExperiment.CreateStudent(), TinyExperiment.CreateFofaOptions());
-        using var images = randn(3, 1, 28, 28);
-        var teacher = graph.ForwardTeacher(images);
-        var student = graph.ForwardStudent(images);
-        Assert.Equal(TinyExperiment.Spec.TeacherStage3.ShapeFor(3), teacher.Stage3.shape);
-        Assert.Equal(TinyExperiment.Spec.StudentStage4.ShapeFor(3), student.Stage4.shape);
-        Assert.Equal([3L, TinyExperiment.Spec.Classes], student.Logits.shape);
+        var teacher = TinyExperiment.CreateTeacher();
+        var step = TinyExperiment.CreateFofaStep(new(teacher, TinyExperiment.CreateStudent(), 16));
+
+        Assert.Equal(["kd", "fofa"], step.Terms.Select(t => t.Name));
+        var kd = Assert.IsType<KdTerm>(step.Terms[0]);
+        Assert.Equal(TinyExperiment.Spec.LogitKdWeight, kd.Options.Weight);
+        Assert.Equal(TinyExperiment.Spec.Temperature, kd.Options.Temperature);
+        var fofa = Assert.IsType<FofaTerm>(step.Terms[1]);
+        Assert.Equivalent(TinyExperiment.CreateFofaOptions(), fofa.Options, strict: true);
+        Assert.Same(teacher, step.Teacher);
+        Assert.Equal([step.Student, fofa.Components], step.StatefulModules);
     }
 
     [Theory]
@@ -178,11 +184,11 @@ public sealed class GeneratedProgramTests
     public void Generated_graph_trains_two_steps_on_real_images_with_finite_loss(bool reverse)
     {
         torch.manual_seed(3);
-        ITrainingStep graph = reverse
-            ? new TinyReverseExperiment.DistillationGraph(TinyReverseExperiment.CreateTeacher(), TinyReverseExperiment.CreateStudent(), TinyReverseExperiment.CreateFofaOptions())
-            : new TinyExperiment.DistillationGraph(TinyExperiment.CreateTeacher(), TinyExperiment.CreateStudent(), TinyExperiment.CreateFofaOptions());
+        var graph = reverse
+            ? TinyReverseExperiment.CreateFofaStep(new(TinyReverseExperiment.CreateTeacher(), TinyReverseExperiment.CreateStudent(), 16))
+            : TinyExperiment.CreateFofaStep(new(TinyExperiment.CreateTeacher(), TinyExperiment.CreateStudent(), 16));
         var imageSize = reverse ? TinyReverseExperiment.Spec.ImageSize : TinyExperiment.Spec.ImageSize;
-        var teacher = reverse ? (nn.Module)((TinyReverseExperiment.DistillationGraph)graph).Teacher : ((TinyExperiment.DistillationGraph)graph).Teacher;
+        var teacher = graph.Teacher!;
         var teacherBefore = teacher.parameters().Select(p => p.detach().clone()).ToList();
         var studentBefore = graph.Student.parameters().Select(p => p.detach().clone()).ToList();
 

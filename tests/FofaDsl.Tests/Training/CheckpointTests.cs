@@ -23,7 +23,7 @@ public sealed class CheckpointTests : IDisposable
     private static ITrainingStep NewFofaStep()
     {
         torch.manual_seed(5);
-        return new TinyExperiment.DistillationGraph(TinyExperiment.CreateTeacher(), TinyExperiment.CreateStudent(), TinyExperiment.CreateFofaOptions());
+        return TinyExperiment.CreateFofaStep(new(TinyExperiment.CreateTeacher(), TinyExperiment.CreateStudent(), Train.Count));
     }
 
     private TrainingLoop Loop(string name, List<(long, float)> losses, long? stopAfter = null) => new(Schedule, seed: 3, imageSize: 28)
