@@ -7,8 +7,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace FofaDsl.Generators;
 
 /// <summary>
-/// Generates, for every <c>[Experiment]</c> partial class, its typed FOFA distillation graph,
-/// stage-feature records, resolved <c>Spec</c> and <c>RunAsync</c> entry point.
+/// Generates, for every <c>[Experiment]</c> partial class, its resolved <c>Spec</c>, typed model factories,
+/// one training-step factory per run and the <c>RunAsync</c> entry point.
 /// Pipeline: ForAttributeWithMetadataName -> parse + validate (equatable <see cref="ParseResult"/>)
 /// -> diagnostics and source on separate outputs.
 /// </summary>
@@ -40,10 +40,14 @@ public sealed class ExperimentGenerator : IIncrementalGenerator
 
         var diagnostics = experiments
             .Select(static (result, _) => result.Diagnostics)
+            .Where(static items => items.Count > 0)
             .WithTrackingName(Steps.Diagnostics);
-        context.RegisterSourceOutput(diagnostics, static (spc, items) =>
+        // Reported in the compilation's own syntax trees, so #pragma warning and .editorconfig severities apply. Only the
+        // experiments that have diagnostics read the compilation (to find the current tree of each location); parsing,
+        // emitting and every clean experiment stay cached across edits.
+        context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (spc, pair) =>
         {
-            foreach (var item in items) spc.ReportDiagnostic(item.ToDiagnostic());
+            foreach (var item in pair.Left) spc.ReportDiagnostic(item.ToDiagnostic(pair.Right));
         });
 
         var models = experiments

@@ -22,9 +22,31 @@ public sealed class IncrementalTests
             CSharpSyntaxTree.ParseText(Unrelated.Replace("42", "43"), (CSharpParseOptions)helperTree.Options, helperTree.FilePath));
         var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
-        foreach (var step in new[] { ExperimentGenerator.Steps.Experiments, ExperimentGenerator.Steps.Models, ExperimentGenerator.Steps.Diagnostics })
+        foreach (var step in new[] { ExperimentGenerator.Steps.Experiments, ExperimentGenerator.Steps.Models })
             Assert.All(result.TrackedSteps[step].SelectMany(s => s.Outputs), o => Assert.Contains(o.Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
+        // A clean experiment sends nothing down the diagnostics branch (only experiments with diagnostics read the compilation).
+        if (result.TrackedSteps.TryGetValue(ExperimentGenerator.Steps.Diagnostics, out var diagnostics))
+            Assert.Empty(diagnostics.SelectMany(s => s.Outputs));
         Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+        Assert.Empty(result.Diagnostics);
+    }
+
+    [Fact]
+    public void After_an_unrelated_edit_a_warning_is_reported_again_in_the_current_syntax_tree()
+    {
+        var source = Experiments.QuickstartWith("[Fofa(Queries = 64, TokenWidth = 128, Heads = 4)]", "[Fofa(Queries = 64, TokenWidth = 128, Heads = 4)][Dkd(WarmupEpochs = 5)]");
+        var compilation = GeneratorHarness.Compile(source, Unrelated);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        var helperTree = compilation.SyntaxTrees.Last();
+        var edited = compilation.ReplaceSyntaxTree(helperTree,
+            CSharpSyntaxTree.ParseText(Unrelated.Replace("42", "43"), (CSharpParseOptions)helperTree.Options, helperTree.FilePath));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        // The model is cached; only the experiment that has a diagnostic re-resolves its location in the new compilation.
+        Assert.All(result.TrackedSteps[ExperimentGenerator.Steps.Models].SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+        var warning = Assert.Single(result.Diagnostics, d => d.Id == "FOFA025");
+        Assert.Contains(warning.Location.SourceTree, edited.SyntaxTrees);
     }
 
     [Fact]

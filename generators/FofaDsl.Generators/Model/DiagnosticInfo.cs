@@ -16,8 +16,9 @@ internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationI
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] messageArgs) =>
         new(descriptor, location, new EquatableArray<string>(messageArgs.Select(a => System.Convert.ToString(a, System.Globalization.CultureInfo.InvariantCulture) ?? "")));
 
-    public Diagnostic ToDiagnostic() =>
-        Diagnostic.Create(Descriptor, Location?.ToLocation(),
+    /// <summary>The diagnostic, located in <paramref name="compilation"/>'s syntax tree (see <see cref="LocationInfo.ToLocation"/>).</summary>
+    public Diagnostic ToDiagnostic(Compilation compilation) =>
+        Diagnostic.Create(Descriptor, Location?.ToLocation(compilation),
             FixValue is null ? null : ImmutableDictionary<string, string?>.Empty.Add(FixValueProperty, FixValue),
             MessageArgs.Select(a => (object?)a).ToArray());
 }
