@@ -78,7 +78,7 @@ internal sealed class ExperimentCommandLine
         studentWeights = Shared(new Option<string?>("--student-weights") { Description = "Start every student from FILE (a classifier of another class count is skipped).", HelpName = "FILE" });
         output = Shared(new Option<string?>("--out") { Description = "Output folder (default: the declared one, else runs/<experiment>).", HelpName = "DIR" });
         seed = Shared(IntOption("--seed", "Seed of every random choice.", minimum: 0));
-        threads = Shared(IntOption("--threads", "CPU threads for TorchSharp (default: all cores).", minimum: 1));
+        threads = Shared(IntOption("--threads", "CPU threads for TorchSharp (default: half the cores, at least 1, so that two runs share the machine without slowing each other down).", minimum: 1));
         device = Shared(new Option<string?>("--device") { Description = "auto (CUDA when available), cpu, cuda or cuda:N (default: the declared one, else auto).", HelpName = "D" });
         noTf32 = Shared(new Option<bool>("--no-tf32") { Description = "Keep full FP32 matrix math on CUDA (TF32 is on by default there)." });
         skipSelfCheck = Shared(new Option<bool>("--skip-self-check")

@@ -73,7 +73,7 @@ public static class ExperimentHost
 
         try
         {
-            if (options.Threads is { } threads) torch.set_num_threads(threads);
+            torch.set_num_threads(options.Threads ?? TorchRuntime.DefaultThreads);
             var device = DeviceSelection.Resolve(experiment.Device);
             DeviceSelection.ConfigureMath(device, options.AllowTf32);
             // Every verb that computes first checks that this CPU computes the experiment's convolutions right.

@@ -79,7 +79,7 @@ public sealed record RunOptions
     /// <summary>Override of the seed.</summary>
     public int? Seed { get; init; }
 
-    /// <summary>TorchSharp CPU threads, or null for all cores.</summary>
+    /// <summary>TorchSharp CPU threads, or null for <see cref="Platform.TorchRuntime.DefaultThreads"/> (half the cores).</summary>
     public int? Threads { get; init; }
 
     /// <summary>Override of the device specification (auto, cpu, cuda or cuda:N).</summary>

@@ -35,6 +35,14 @@ public static class TorchRuntime
         }
     }
 
+    /// <summary>
+    /// The CPU threads a generated program computes with unless <c>--threads</c> says otherwise: half the cores this process
+    /// may use, at least one. libtorch's OpenMP threads spin while they wait, so two runs that each take every core slow each
+    /// other down about fifteen-fold (<c>./build.sh bench contention</c>: 47 against 698 images/s on 2 cores), while runs of
+    /// half the cores share a machine at full speed; alone, a run loses little (its small kernels scale poorly anyway).
+    /// </summary>
+    public static int DefaultThreads => Math.Max(1, Environment.ProcessorCount / 2);
+
     /// <summary>What <see cref="Configure"/> put in force (configuring first if nothing has yet).</summary>
     public static KernelSettings Settings => settings ?? Configure();
 

@@ -48,4 +48,22 @@ public sealed class SelfCheckHostTests : IDisposable
         Assert.Contains("oneDNN convolutions off", manifest.RootElement.GetProperty("convolutionKernels").GetString());
         Assert.Matches(@"^\d+ convolution shapes right", manifest.RootElement.GetProperty("selfCheck").GetString());
     }
+
+    [Fact]
+    public async Task Without_threads_a_run_takes_half_the_cores_and_with_it_the_number_given()
+    {
+        var (code, _, error) = await HostRun.Run(TinyScratchExperiment.Definition, "train", "--out", output);
+        Assert.True(code == 0, error);
+        Assert.Equal(Math.Max(1, Environment.ProcessorCount / 2), ManifestThreads());
+
+        (code, _, error) = await HostRun.Run(TinyScratchExperiment.Definition, "train", "--out", output, "--threads", "3");
+        Assert.True(code == 0, error);
+        Assert.Equal(3, ManifestThreads());
+    }
+
+    private int ManifestThreads()
+    {
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "manifest.json")));
+        return manifest.RootElement.GetProperty("cpuThreads").GetInt32();
+    }
 }
