@@ -5,7 +5,7 @@ using FofaDsl.Generators.Model;
 namespace FofaDsl.Generators.Parsing;
 
 /// <summary>
-/// What the generator knows of each <c>FofaDsl.Architecture</c> member (by enum value): its family,
+/// What the generator knows of each <c>FofaDsl.Architecture</c> member (by name): its family,
 /// the preset's knob values, and which knobs a user may override. A test keeps it in step with the
 /// runtime enum and the runtime models' stage shapes.
 /// </summary>
@@ -33,8 +33,8 @@ internal static class ArchitectureCatalog
         new("ResMlpS12", ModelFamily.ResMlp, PatchSize: 16, EmbedDim: 384, Depth: 12, Knobs: MlpKnobs),
     };
 
-    /// <summary>The member with enum value <paramref name="value"/>, or null for a value the enum does not name.</summary>
-    public static ArchitectureInfo? FromValue(int value) => value >= 0 && value < Members.Length ? Members[value] : null;
+    /// <summary>The member named <paramref name="name"/>, or null for one the generator does not know.</summary>
+    public static ArchitectureInfo? FromName(string? name) => System.Array.Find(Members, m => m.Name == name);
 
     public static IReadOnlyList<ArchitectureInfo> All => Members;
 }

@@ -44,6 +44,13 @@ internal sealed class AttributeReader
         return value.Values.Select(v => v.Value is int i ? i : int.MinValue).ToImmutableArray();
     }
 
+    /// <summary>The enum member a named argument names, read from the enum type's symbol; null when the argument is absent.</summary>
+    public EnumArgument? Enum(string name) => TryGet(name, out var value) ? EnumArgument.Of(value) : null;
+
+    /// <summary>The enum member a constructor argument names; null when it is absent or does not bind.</summary>
+    public EnumArgument? ConstructorEnum(int index) =>
+        data.ConstructorArguments.Length > index ? EnumArgument.Of(data.ConstructorArguments[index]) : null;
+
     /// <summary>Underlying value of the first constructor argument (enums arrive as their integer value).</summary>
     public int? ConstructorInt(int index) =>
         data.ConstructorArguments.Length > index && data.ConstructorArguments[index].Kind != TypedConstantKind.Error && data.ConstructorArguments[index].Value is int i ? i : null;

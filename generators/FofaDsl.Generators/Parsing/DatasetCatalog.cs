@@ -1,6 +1,6 @@
 namespace FofaDsl.Generators.Parsing;
 
-/// <summary>The fixed facts of each <c>FofaDsl.DatasetKind</c> member (by enum value) that shapes depend on.</summary>
+/// <summary>The fixed facts of each <c>FofaDsl.DatasetKind</c> member (by name) that shapes depend on.</summary>
 internal static class DatasetCatalog
 {
     public static readonly DatasetInfo FashionMnist = new("FashionMnist", 1, 10, 28, NeedsPath: false);
@@ -13,7 +13,7 @@ internal static class DatasetCatalog
         new("ImageFolder", 3, 0, 224, NeedsPath: true),
     };
 
-    public static DatasetInfo? FromValue(int value) => value >= 0 && value < Members.Length ? Members[value] : null;
+    public static DatasetInfo? FromName(string? name) => System.Array.Find(Members, m => m.Name == name);
 
     public static int Count => Members.Length;
 }

@@ -24,17 +24,17 @@ internal sealed partial class ExperimentParser
             Report(DiagnosticCatalog.TapsIncomplete, tap.Reader.Location, $"the {role.ToLowerInvariant()}", "it is a built-in architecture, which declares its stages itself");
         if (taps.Count > 0) return null;
 
-        var architectureValue = model.ConstructorInt(0);
-        if (architectureValue is null) return null; // the compiler reports the missing or mistyped argument
-        var info = ArchitectureCatalog.FromValue(architectureValue.Value);
+        var architecture = model.ConstructorEnum(0);
+        if (architecture is null) return null; // the compiler reports the missing or mistyped argument
+        var info = ArchitectureCatalog.FromName(architecture.Value.Member);
         if (info is null)
         {
-            Report(DiagnosticCatalog.UnknownEnumValue, model.LocationOfConstructorArgument(0), "Architecture", architectureValue.Value);
+            Report(DiagnosticCatalog.UnknownEnumValue, model.LocationOfConstructorArgument(0), "Architecture", architecture.Value.Number);
             return null;
         }
 
         var valid = CheckKnobs(role, model, info.Name, info.Knobs);
-        var stem = model.Int("Stem", 0) == 1 ? "Cifar" : Defaults.Stem;
+        var stem = model.Enum("Stem")?.OneOf("ImageNet", "Cifar") ?? Defaults.Stem;
         var baseWidth = Positive(model, "BaseWidth", info.BaseWidth, 4096, ref valid);
         var patch = Positive(model, "PatchSize", info.PatchSize, 1024, ref valid);
         var embed = Positive(model, "EmbedDim", info.EmbedDim, 65536, ref valid);

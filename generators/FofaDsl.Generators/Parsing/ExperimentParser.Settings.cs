@@ -16,10 +16,10 @@ internal sealed partial class ExperimentParser
         var imageSize = dataset.ImageSize;
         if (data is not null)
         {
-            if (data.ConstructorInt(0) is { } kind)
+            if (data.ConstructorEnum(0) is { } kind)
             {
-                if (DatasetCatalog.FromValue(kind) is { } known) dataset = known;
-                else Report(DiagnosticCatalog.UnknownEnumValue, data.LocationOfConstructorArgument(0), "DatasetKind", kind);
+                if (DatasetCatalog.FromName(kind.Member) is { } known) dataset = known;
+                else Report(DiagnosticCatalog.UnknownEnumValue, data.LocationOfConstructorArgument(0), "DatasetKind", kind.Number);
             }
             classes = dataset.Classes;
             imageSize = dataset.ImageSize;
@@ -40,12 +40,10 @@ internal sealed partial class ExperimentParser
             if (trainLimit < 0) Report(DiagnosticCatalog.ValueOutOfRange, data.LocationOf("TrainLimit"), "TrainLimit", trainLimit, "use 0 for all images or a positive count");
         }
         var augmentation = "Flip";
-        if (data?.Has("Augmentation") == true)
+        if (data?.Enum("Augmentation") is { } kindOfAugmentation)
         {
-            var value = data.Int("Augmentation", 0);
-            string[] names = { "Flip", "None", "CnnRecipe", "VitRecipe" };
-            if (value >= 0 && value < names.Length) augmentation = names[value];
-            else Report(DiagnosticCatalog.UnknownEnumValue, data.LocationOf("Augmentation"), "AugmentationKind", value);
+            if (kindOfAugmentation.OneOf("Flip", "None", "CnnRecipe", "VitRecipe") is { } name) augmentation = name;
+            else Report(DiagnosticCatalog.UnknownEnumValue, data.LocationOf("Augmentation"), "AugmentationKind", kindOfAugmentation.Number);
         }
         return new DataSpec(dataset.Name, path, imageSize, trainLimit, dataset.Channels, classes, augmentation);
     }
@@ -94,20 +92,24 @@ internal sealed partial class ExperimentParser
             return value;
         }
 
-        var optimizerValue = schedule?.Int("Optimizer", 0) ?? 0;
-        if (optimizerValue is not (0 or 1)) Report(DiagnosticCatalog.UnknownEnumValue, schedule?.LocationOf("Optimizer"), "OptimizerKind", optimizerValue);
+        var optimizerArgument = schedule?.Enum("Optimizer");
+        var optimizer = optimizerArgument is { } given ? given.OneOf("AdamW", "Sgd") : Defaults.Optimizer;
+        if (optimizer is null) Report(DiagnosticCatalog.UnknownEnumValue, schedule?.LocationOf("Optimizer"), "OptimizerKind", optimizerArgument!.Value.Number);
+        var decayArgument = schedule?.Enum("Decay");
+        var decay = decayArgument is { } declared ? declared.OneOf("Cosine", "Step") : "Cosine";
+        if (decay is null) Report(DiagnosticCatalog.UnknownEnumValue, schedule?.LocationOf("Decay"), "LearningRateDecay", decayArgument!.Value.Number);
 
         var spec = new ScheduleSpec(
             Int("Epochs", Defaults.Epochs, 1, "train for at least one epoch"),
             Int("TeacherEpochs", Defaults.TeacherEpochs, 0, "use 0 only with teacher weights, else a positive count"),
             Int("BatchSize", Defaults.BatchSize, 1, "a batch holds at least one image"),
-            optimizerValue == 1 ? "Sgd" : Defaults.Optimizer,
+            optimizer ?? Defaults.Optimizer,
             Real("LearningRate", Defaults.LearningRate, false, "the learning rate must be a positive number"),
             Real("MinLearningRate", Defaults.MinLearningRate, true, "the final learning rate must be a non-negative number"),
             Real("WeightDecay", Defaults.WeightDecay, true, "weight decay must be a non-negative number"),
             Real("Momentum", Defaults.Momentum, true, "momentum lies in [0, 1)"),
             Int("WarmupEpochs", Defaults.WarmupEpochs, 0, "warm-up epochs are non-negative"),
-            schedule?.Int("Decay", 0) == 1 ? "Step" : "Cosine",
+            decay ?? "Cosine",
             Int("DecayEveryEpochs", Defaults.DecayEveryEpochs, 1, "decay at least every epoch"),
             Real("DecayFactor", Defaults.DecayFactor, false, "the decay factor lies in (0, 1]"),
             Real("GradientClip", 0, true, "use 0 (off) or a positive norm"),
@@ -116,8 +118,6 @@ internal sealed partial class ExperimentParser
             Report(DiagnosticCatalog.ValueOutOfRange, schedule?.LocationOf("DecayFactor"), "DecayFactor", spec.DecayFactor.ToString(CultureInfo.InvariantCulture), "the decay factor lies in (0, 1]");
         if (spec.EmaDecay >= 1)
             Report(DiagnosticCatalog.ValueOutOfRange, schedule?.LocationOf("EmaDecay"), "EmaDecay", spec.EmaDecay.ToString(CultureInfo.InvariantCulture), "use 0 (off) or a decay in (0, 1)");
-        var decayValue = schedule?.Int("Decay", 0) ?? 0;
-        if (decayValue is not (0 or 1)) Report(DiagnosticCatalog.UnknownEnumValue, schedule?.LocationOf("Decay"), "LearningRateDecay", decayValue);
         if (spec.MinLearningRate > spec.LearningRate)
             Report(DiagnosticCatalog.ValueOutOfRange, schedule?.LocationOf("MinLearningRate"), "MinLearningRate", spec.MinLearningRate.ToString(CultureInfo.InvariantCulture), $"it must not exceed LearningRate = {spec.LearningRate.ToString(CultureInfo.InvariantCulture)}");
         if (spec.Momentum >= 1)

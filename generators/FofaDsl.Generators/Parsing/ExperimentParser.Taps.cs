@@ -21,7 +21,7 @@ internal sealed partial class ExperimentParser
         {
             if (attribute.AttributeClass?.ToDisplayString() != AttributeNames.Tap) continue;
             var reader = new AttributeReader(attribute, cancellation);
-            var role = reader.ConstructorInt(0) == 0 ? "Teacher" : "Student";
+            var role = reader.ConstructorEnum(0)?.Member == "Teacher" ? "Teacher" : "Student";
             var stage = reader.ConstructorInt(1) ?? 0;
             var member = attribute.ConstructorArguments.Length > 2 ? attribute.ConstructorArguments[2].Value as string : null;
             taps.Add(new TapDeclaration(reader, role, stage, member));

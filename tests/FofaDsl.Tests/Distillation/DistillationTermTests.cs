@@ -226,9 +226,33 @@ public sealed class DistillationTermTests
         for (var j = 0; j < 5; j++) distance += SmoothL1(ds[i, j] - dt[i, j]);
         distance /= 25;
 
+        // Angle term by hand: at each anchor i, the unit vectors towards every j (zero towards itself) and their cosines
+        // cos[i, j, k]; smooth-L1 averaged over all 125 triplets.
+        double[,,] Cosines(Tensor e)
+        {
+            var rows = Enumerable.Range(0, 5).Select(i => e[i].data<double>().ToArray()).ToArray();
+            double[] Unit(int i, int j)
+            {
+                var d = rows[j].Zip(rows[i], (a, b) => a - b).ToArray();
+                var norm = Math.Sqrt(d.Sum(x => x * x));
+                return norm == 0 ? d : d.Select(x => x / norm).ToArray();
+            }
+            var c = new double[5, 5, 5];
+            for (var i = 0; i < 5; i++)
+            for (var j = 0; j < 5; j++)
+            for (var k = 0; k < 5; k++) c[i, j, k] = Unit(i, j).Zip(Unit(i, k), (a, b) => a * b).Sum();
+            return c;
+        }
+        var (cs, ct) = (Cosines(studentEmbedding), Cosines(teacherEmbedding));
+        double angle = 0;
+        for (var i = 0; i < 5; i++)
+        for (var j = 0; j < 5; j++)
+        for (var k = 0; k < 5; k++) angle += SmoothL1(cs[i, j, k] - ct[i, j, k]);
+        angle /= 125;
+
         Assert.Equal(["rkd-distance", "rkd-angle"], terms.Select(t => t.Name));
         Assert.Equal(25 * distance, terms[0].Value.item<double>(), 8);
-        Assert.Equal(50 * RelationalKdLoss.AngleTerm(studentEmbedding, teacherEmbedding).item<double>(), terms[1].Value.item<double>(), 10);
+        Assert.Equal(50 * angle, terms[1].Value.item<double>(), 8);
         Assert.True(terms[1].Value.item<double>() > 0);
     }
 

@@ -1,6 +1,7 @@
 using FofaDsl.Data;
 using FofaDsl.Distillation;
 using FofaDsl.Fofa;
+using FofaDsl.Tests.Hosting;
 using FofaDsl.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -58,7 +59,7 @@ public sealed class GeneratedProgramTests
     public async Task A_users_own_model_declared_with_StageGeometry_is_a_student()
     {
         Assert.Equal(TinyUserExperiment.Spec.StudentStages, TinyUserExperiment.CreateStudent().StageGeometries);
-        Assert.Equal(0, await TinyUserExperiment.RunAsync(["check"]));
+        Assert.Contains("check passed", await HostRun.Succeeds(TinyUserExperiment.Definition, ["check"]));
     }
 
     [Fact]
@@ -84,7 +85,7 @@ public sealed class GeneratedProgramTests
         // The taps observe the model's own forward: the logits are the plain model's.
         Assert.Equal(student.Model.call(images).data<float>().ToArray(), logits.data<float>().ToArray());
         Assert.Equal(["scratch", "kd", "fitnet", "cc", "fofa"], TinyTappedExperiment.Spec.Methods);
-        Assert.Equal(0, await TinyTappedExperiment.RunAsync(["check"]));
+        Assert.Contains("check passed", await HostRun.Succeeds(TinyTappedExperiment.Definition, ["check"]));
     }
 
     [Fact]
@@ -150,15 +151,15 @@ public sealed class GeneratedProgramTests
     [Fact]
     public async Task Combined_and_embedding_methods_run_a_step_through_the_generated_program()
     {
-        Assert.Equal(0, await TinyExperiment.RunAsync(["check", "--methods", "kd+fitnet,cc,rkd,crd"]));
+        Assert.Contains("check passed", await HostRun.Succeeds(TinyExperiment.Definition, ["check", "--methods", "kd+fitnet,cc,rkd,crd"]));
     }
 
     [Fact]
     public async Task Zoo_pairs_run_one_FOFA_step_through_the_generated_program()
     {
-        Assert.Equal(0, await TinySwinToMixer.RunAsync(["check"]));
-        Assert.Equal(0, await TinyConvNeXtToMobileNet.RunAsync(["check"]));
-        Assert.Equal(0, await TinyResMlpToVit.RunAsync(["check"]));
+        Assert.Contains("check passed", await HostRun.Succeeds(TinySwinToMixer.Definition, ["check"]));
+        Assert.Contains("check passed", await HostRun.Succeeds(TinyConvNeXtToMobileNet.Definition, ["check"]));
+        Assert.Contains("check passed", await HostRun.Succeeds(TinyResMlpToVit.Definition, ["check"]));
     }
 
     [Fact]

@@ -18,11 +18,11 @@ public sealed class ExperimentHostResumeTests : IDisposable
     [Fact]
     public async Task Resume_reuses_the_teacher_and_the_finished_method_checkpoints_and_reports_the_same_numbers()
     {
-        Assert.Equal(0, await TinyExperiment.RunAsync(["compare", "--out", output, "--methods", "scratch,fofa"]));
+        await HostRun.Succeeds(TinyExperiment.Definition, ["compare", "--out", output, "--methods", "scratch,fofa"]);
         var teacherWritten = File.GetLastWriteTimeUtc(Path.Combine(output, "teacher.safetensors"));
         Assert.True(File.Exists(Path.Combine(output, "checkpoints", "fofa", "last.ckpt")));
 
-        Assert.Equal(0, await TinyExperiment.RunAsync(["compare", "--out", output, "--methods", "scratch,fofa", "--resume"]));
+        await HostRun.Succeeds(TinyExperiment.Definition, ["compare", "--out", output, "--methods", "scratch,fofa", "--resume"]);
         Assert.Equal(teacherWritten, File.GetLastWriteTimeUtc(Path.Combine(output, "teacher.safetensors")));
 
         var results = Directory.GetFiles(output, "results-*.csv").Select(File.ReadAllLines).ToList();

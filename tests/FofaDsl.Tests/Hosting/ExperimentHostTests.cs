@@ -16,15 +16,21 @@ public sealed class ExperimentHostTests : IDisposable
     [Fact]
     public async Task Check_builds_the_graph_and_runs_one_step()
     {
-        Assert.Equal(0, await TinyExperiment.RunAsync(["check"]));
+        var printed = await HostRun.Succeeds(TinyExperiment.Definition, ["check"]);
+
+        // Every declared run built its step and reported its terms; both models printed their four stages.
+        foreach (var method in TinyExperiment.Definition.Methods)
+            Assert.Matches($@"(?m)^{System.Text.RegularExpressions.Regex.Escape($"{method.Name} ({method.DisplayName}): ")}[\d,]+ trainable parameters$", printed);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(printed, @"(?m)^  stage 4: declared ").Count);
+        Assert.EndsWith("check passed", printed.TrimEnd());
     }
 
     [Fact]
     public async Task Compare_writes_a_row_per_model_and_the_same_seed_gives_the_same_numbers()
     {
         string[] Args(string folder) => ["compare", "--out", folder, "--methods", "scratch,kd,fofa"];
-        Assert.Equal(0, await TinyExperiment.RunAsync(Args(Path.Combine(output, "a"))));
-        Assert.Equal(0, await TinyExperiment.RunAsync(Args(Path.Combine(output, "b"))));
+        await HostRun.Succeeds(TinyExperiment.Definition, Args(Path.Combine(output, "a")));
+        await HostRun.Succeeds(TinyExperiment.Definition, Args(Path.Combine(output, "b")));
 
         // Rows without the wall time (the last field), which differs between runs.
         string[] Rows(string folder) => File.ReadAllLines(Directory.GetFiles(Path.Combine(output, folder), "results-*.csv").Single())
@@ -50,17 +56,25 @@ public sealed class ExperimentHostTests : IDisposable
         Directory.CreateDirectory(data);
         FofaDsl.Tests.Data.CifarTestFiles.WriteCifar10(data);
         Assert.Equal(3, TinyCifarExperiment.Spec.InputChannels);
-        Assert.Equal(0, await TinyCifarExperiment.RunAsync(["compare", "--out", Path.Combine(output, "cifar-run"), "--data", data, "--methods", "fofa"]));
-        // Without the files, the run fails with an error instead of a crash.
-        Assert.Equal(1, await TinyCifarExperiment.RunAsync(["compare", "--out", Path.Combine(output, "cifar-missing"), "--data", Path.Combine(output, "nothing-here")]));
+        var printed = await HostRun.Succeeds(TinyCifarExperiment.Definition, ["compare", "--out", Path.Combine(output, "cifar-run"), "--data", data, "--methods", "fofa"]);
+        // The files hold 9 training records (batches of 3, 3, 1, 1, 1) and 2 test records.
+        Assert.Contains($"9 training and 2 held-out images (Cifar10, {data})", printed);
+        Assert.Matches(@"\| FOFA +\| +\d+\.\d\d%", printed);
+
+        // Without the files, the run fails with an error that names the folder, instead of a crash.
+        var missing = Path.Combine(output, "nothing-here");
+        var (code, _, error) = await HostRun.Run(TinyCifarExperiment.Definition, "compare", "--out", Path.Combine(output, "cifar-missing"), "--data", missing);
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: ", error);
+        Assert.Contains(missing, error);
     }
 
     [Fact]
     public async Task The_ViT_recipe_with_soft_targets_trains_every_method_and_repeats_exactly()
     {
         string[] Args(string folder) => ["compare", "--out", Path.Combine(output, folder), "--methods", "dkd,ofa,fofa"];
-        Assert.Equal(0, await TinyAugmentedExperiment.RunAsync(Args("aug-a")));
-        Assert.Equal(0, await TinyAugmentedExperiment.RunAsync(Args("aug-b")));
+        await HostRun.Succeeds(TinyAugmentedExperiment.Definition, Args("aug-a"));
+        await HostRun.Succeeds(TinyAugmentedExperiment.Definition, Args("aug-b"));
         string[] Rows(string folder) => File.ReadAllLines(Directory.GetFiles(Path.Combine(output, folder), "results-*.csv").Single())
             .Select(line => line[..line.LastIndexOf(',')]).ToArray();
         Assert.Equal(5, Rows("aug-a").Length); // header, teacher, three students
@@ -70,7 +84,7 @@ public sealed class ExperimentHostTests : IDisposable
     [Fact]
     public async Task Every_baseline_runs_through_the_generated_program()
     {
-        Assert.Equal(0, await TinyExperiment.RunAsync(["compare", "--out", Path.Combine(output, "baselines"), "--methods", "dkd,dist,fitnet,ofa"]));
+        await HostRun.Succeeds(TinyExperiment.Definition, ["compare", "--out", Path.Combine(output, "baselines"), "--methods", "dkd,dist,fitnet,ofa"]);
         var rows = File.ReadAllLines(Directory.GetFiles(Path.Combine(output, "baselines"), "results-*.csv").Single());
         Assert.Equal(["Supervised", "DKD", "DIST", "FitNet", "OFA"], rows[1..].Select(r => r.Split("\",\"")[1].Split('"')[0]));
     }
@@ -80,11 +94,11 @@ public sealed class ExperimentHostTests : IDisposable
     {
         var first = Path.Combine(output, "first");
         // A run of methods without a teacher trains none.
-        Assert.Equal(0, await TinyExperiment.RunAsync(["compare", "--out", first, "--methods", "scratch"]));
+        await HostRun.Succeeds(TinyExperiment.Definition, ["compare", "--out", first, "--methods", "scratch"]);
         var teacher = Path.Combine(first, "teacher.safetensors");
         Assert.False(File.Exists(teacher));
-        Assert.Equal(0, await TinyExperiment.RunAsync(["compare", "--out", first, "--methods", "kd"]));
-        Assert.Equal(0, await TinyExperiment.RunAsync(["compare", "--out", Path.Combine(output, "second"), "--methods", "kd", "--teacher-weights", teacher]));
+        await HostRun.Succeeds(TinyExperiment.Definition, ["compare", "--out", first, "--methods", "kd"]);
+        await HostRun.Succeeds(TinyExperiment.Definition, ["compare", "--out", Path.Combine(output, "second"), "--methods", "kd", "--teacher-weights", teacher]);
 
         // TinyReverseExperiment's teacher is a ResNet: the ViT weights must not load into it.
         var before = File.ReadAllBytes(teacher);
@@ -99,13 +113,13 @@ public sealed class ExperimentHostTests : IDisposable
         var checkpoint = Path.Combine(output, "teacher.safetensors");
         TorchSharp.torch.manual_seed(21);
         TorchSharp.PyBridge.PyBridgeModuleExtensions.save_safetensors(TinyExperiment.CreateTeacher(), checkpoint);
-        Assert.Equal(0, await TinyExperiment.RunAsync(["compare", "--out", Path.Combine(output, "pt"), "--methods", "kd", "--teacher-weights", checkpoint]));
+        await HostRun.Succeeds(TinyExperiment.Definition, ["compare", "--out", Path.Combine(output, "pt"), "--methods", "kd", "--teacher-weights", checkpoint]);
 
         // A student starts from a checkpoint with another class count (1000): its classifier is skipped.
         var studentCheckpoint = Path.Combine(output, "student.safetensors");
         var pretrained = new FofaDsl.Backbones.ResNet(FofaDsl.Backbones.ResNetOptions.ResNet18(1000, FofaDsl.Backbones.ResNetStem.Cifar, 28, 1) with { BaseWidth = 4 });
         TorchSharp.PyBridge.PyBridgeModuleExtensions.save_safetensors(pretrained, studentCheckpoint);
-        Assert.Equal(0, await TinyExperiment.RunAsync(["compare", "--out", Path.Combine(output, "init"), "--methods", "scratch", "--teacher-weights", checkpoint, "--student-weights", studentCheckpoint]));
+        await HostRun.Succeeds(TinyExperiment.Definition, ["compare", "--out", Path.Combine(output, "init"), "--methods", "scratch", "--teacher-weights", checkpoint, "--student-weights", studentCheckpoint]);
 
         // The reverse experiment's teacher is a ResNet: every name mismatches, and the run says so.
         Assert.Equal(1, await TinyReverseExperiment.RunAsync(["compare", "--out", Path.Combine(output, "bad"), "--teacher-weights", checkpoint]));
@@ -115,7 +129,7 @@ public sealed class ExperimentHostTests : IDisposable
     public async Task A_missing_weights_file_is_refused_before_the_previous_runs_record_is_replaced()
     {
         var folder = Path.Combine(output, "kept");
-        Assert.Equal(0, await TinyExperiment.RunAsync(["compare", "--out", folder, "--methods", "scratch"]));
+        await HostRun.Succeeds(TinyExperiment.Definition, ["compare", "--out", folder, "--methods", "scratch"]);
         var manifest = File.ReadAllText(Path.Combine(folder, "manifest.json"));
         var files = Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Order().ToList();
 
@@ -147,7 +161,7 @@ public sealed class ExperimentHostTests : IDisposable
         // A method without a teacher does not read the teacher's weights, so their absence is not its concern.
         Assert.Equal(manifest, File.ReadAllText(Path.Combine(folder, "manifest.json")));
         Assert.Equal(files, Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Order().ToList());
-        Assert.Equal(0, await TinyExperiment.RunAsync(["train", "--out", Path.Combine(output, "no-teacher"), "--methods", "scratch", "--teacher-weights", typo]));
+        await HostRun.Succeeds(TinyExperiment.Definition, ["train", "--out", Path.Combine(output, "no-teacher"), "--methods", "scratch", "--teacher-weights", typo]);
     }
 
     [Fact]
@@ -177,7 +191,7 @@ public sealed class ExperimentHostTests : IDisposable
     public async Task An_experiment_without_a_teacher_trains_the_student_alone()
     {
         var folder = Path.Combine(output, "scratch-only");
-        Assert.Equal(0, await TinyScratchExperiment.RunAsync(["compare", "--out", folder]));
+        await HostRun.Succeeds(TinyScratchExperiment.Definition, ["compare", "--out", folder]);
         Assert.False(File.Exists(Path.Combine(folder, "teacher.safetensors")));
         Assert.True(File.Exists(Path.Combine(folder, "student-scratch.safetensors")));
     }

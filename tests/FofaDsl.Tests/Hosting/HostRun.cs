@@ -13,6 +13,17 @@ internal static class HostRun
         return (code, output.ToString(), error.ToString());
     }
 
+    /// <summary>
+    /// Runs the program and asserts that it succeeded, showing its error output (and what it printed) when it did not;
+    /// returns what it printed.
+    /// </summary>
+    public static async Task<string> Succeeds(ExperimentDefinition definition, params string[] args)
+    {
+        var (code, output, error) = await Run(definition, args);
+        Assert.True(code == 0, $"'{string.Join(" ", args)}' exited {code}. Error output:\n{error}\nOutput:\n{output}");
+        return output;
+    }
+
     /// <summary>The first <c>top-1 NN.NN%</c> on a line starting with <paramref name="prefix"/>.</summary>
     public static string Top1(string text, string prefix)
     {
