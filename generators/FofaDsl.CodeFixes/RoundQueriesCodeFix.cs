@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Composition;
 using System.Globalization;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -20,6 +21,7 @@ namespace FofaDsl.CodeFixes;
 public sealed class RoundQueriesCodeFix : CodeFixProvider
 {
     private const string EquivalenceKey = nameof(RoundQueriesCodeFix);
+    private const string FixValueProperty = "FixValue";
 
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.QueriesNotSquare);
@@ -31,13 +33,14 @@ public sealed class RoundQueriesCodeFix : CodeFixProvider
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        // The generator computed the nearest valid count (the one its message names) and passed it as FixValue.
         if (root?.FindNode(context.Span) is not AttributeArgumentSyntax { NameEquals.Name.Identifier.ValueText: "Queries" } argument
             || argument.Span != context.Span
-            || LiteralValue(argument.Expression) is not { } queries
-            || QueryCounts.IsValid(queries))
+            || LiteralValue(argument.Expression) is null
+            || context.Diagnostics.Select(d => d.Properties.TryGetValue(FixValueProperty, out var text) ? text : null).FirstOrDefault(t => t is not null) is not { } value
+            || !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var replacement))
             return;
 
-        var replacement = QueryCounts.Nearest(queries);
         context.RegisterCodeFix(
             CodeAction.Create(
                 $"Use Queries = {replacement.ToString(CultureInfo.InvariantCulture)}",

@@ -21,10 +21,11 @@ internal sealed partial class ExperimentParser
         var valid = true;
 
         var grid = 0;
-        if (queries <= 0 || queries % 4 != 0 || !IsSquare(queries / 4, out grid))
+        if (!QueryCounts.IsValid(queries) || !IsSquare(queries / 4, out grid))
         {
-            Report(DiagnosticCatalog.QueriesNotSquare, fofa?.LocationOf("Queries"), queries,
-                (queries / 4.0).ToString("0.##", CultureInfo.InvariantCulture), NearestValidQueries(queries).ToString(CultureInfo.InvariantCulture));
+            var nearest = QueryCounts.Nearest(queries).ToString(CultureInfo.InvariantCulture);
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.QueriesNotSquare, fofa?.LocationOf("Queries"), queries,
+                (queries / 4.0).ToString("0.##", CultureInfo.InvariantCulture), nearest) with { FixValue = nearest });
             valid = false;
         }
         if (width <= 0) { Report(DiagnosticCatalog.ValueOutOfRange, fofa?.LocationOf("TokenWidth"), "TokenWidth", width, "use a positive width"); valid = false; }
@@ -68,11 +69,4 @@ internal sealed partial class ExperimentParser
         return root > 0 && root * root == value;
     }
 
-    /// <summary>The valid N = 4*g*g nearest to <paramref name="queries"/>; a tie goes to the larger (as the code fix rounds).</summary>
-    private static int NearestValidQueries(int queries)
-    {
-        var lower = Math.Max(1, (int)Math.Floor(Math.Sqrt(Math.Max(queries, 4) / 4.0)));
-        long below = 4L * lower * lower, above = 4L * (lower + 1) * (lower + 1);
-        return (int)(queries - below < above - queries ? below : above);
-    }
 }

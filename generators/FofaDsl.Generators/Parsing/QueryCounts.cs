@@ -1,8 +1,11 @@
 using System;
 
-namespace FofaDsl.CodeFixes;
+namespace FofaDsl.Generators.Parsing;
 
-/// <summary>Valid RAA query counts: N = 4*g*g (one g x g grid per stage, g at least 1).</summary>
+/// <summary>
+/// Valid RAA query counts: N = 4*g*g (one g x g grid per stage, g at least 1). FOFA004 carries <see cref="Nearest"/> as its
+/// fix value, so the code fix writes exactly what the message suggests.
+/// </summary>
 internal static class QueryCounts
 {
     /// <summary>Whether <paramref name="queries"/> is 4*g*g for some g &gt;= 1.</summary>
