@@ -1,0 +1,95 @@
+using System.Linq;
+using FofaDsl.Generators.Model;
+using FofaDsl.Generators.Parsing;
+using static FofaDsl.Generators.Emitting.Literals;
+
+namespace FofaDsl.Generators.Emitting;
+
+/// <summary>Writes the factories of the teacher and the student (built-in presets, user modules, tapped modules) and of the declared loss weights and schedule.</summary>
+internal static class FactoryEmitter
+{
+    public static void EmitFactories(SourceWriter w, ExperimentSpec spec)
+    {
+        if (spec.Teacher is not null)
+        {
+            EmitModelFactory(w, spec.Teacher);
+            w.Line();
+        }
+        EmitModelFactory(w, spec.Student);
+        w.Line();
+
+        EmitSettings(w);
+
+    }
+
+    private static void EmitModelFactory(SourceWriter w, ModelSpec model)
+    {
+        if (model.Taps is { } taps)
+        {
+            w.Line($"/// <summary>Builds a fresh {model.Role.ToLowerInvariant()}: {Xml(model.DisplayName)}, its stages read from {string.Join(", ", taps.Members.Select(member => $"<c>{Xml(member)}</c>"))}.</summary>");
+            w.Open($"public static {model.RuntimeType} Create{model.Role}()");
+            w.Line($"var model = new {taps.ModelType}({(taps.ParameterlessConstructor ? "" : "Spec.Classes, Spec.ImageSize, Spec.InputChannels")});");
+            w.Line($"return new(model, Spec.Classes, [{string.Join(", ", taps.Members.Select(m => "model." + m))}], Spec.{model.Role}Stages);");
+            w.Close();
+            return;
+        }
+        if (model.Family == ModelFamily.Custom)
+        {
+            w.Line($"/// <summary>Builds a fresh {model.Role.ToLowerInvariant()}: {Xml(model.DisplayName)}, checked against its <c>[StageGeometry]</c>.</summary>");
+            w.Line($"public static {model.RuntimeType} Create{model.Role}() =>");
+            w.Line($"    global::FofaDsl.Backbones.DeclaredStages.Verify(new {model.RuntimeType}({OptionsExpression(model)}), Spec.{model.Role}Stem, Spec.{model.Role}Stages);");
+            return;
+        }
+        w.Line($"/// <summary>Builds a fresh {model.Role.ToLowerInvariant()}: {Xml(model.DisplayName)}.</summary>");
+        w.Line($"public static {model.RuntimeType} Create{model.Role}() => new({OptionsExpression(model)});");
+    }
+
+    /// <summary>The options record of the model: a preset with the declared knobs, at the data's size, channels and classes.</summary>
+    private static string OptionsExpression(ModelSpec model)
+    {
+        const string Backbones = "global::FofaDsl.Backbones.";
+        const string Data = "Spec.Classes, Spec.ImageSize, Spec.InputChannels";
+        return model.Family switch
+        {
+            ModelFamily.ResNet =>
+                $"{Backbones}ResNetOptions.ResNet18(Spec.Classes, {Backbones}ResNetStem.{model.Stem}, Spec.ImageSize, Spec.InputChannels) with {{ BaseWidth = {Int(model.BaseWidth)} }}",
+            ModelFamily.VisionTransformer =>
+                $"{Backbones}VisionTransformerOptions.DeiTTiny({Data}) with {{ PatchSize = {Int(model.PatchSize)}, EmbedDim = {Int(model.EmbedDim)}, Depth = {Int(model.Depth)}, Heads = {Int(model.Heads)} }}",
+            ModelFamily.MobileNetV2 => $"{Backbones}MobileNetV2Options.Standard({Data})",
+            ModelFamily.ConvNeXt =>
+                $"{Backbones}ConvNeXtOptions.Tiny({Data}) with {{ Dims = [{Int(model.BaseWidth)}, {Int(model.BaseWidth * 2)}, {Int(model.BaseWidth * 4)}, {Int(model.BaseWidth * 8)}] }}",
+            ModelFamily.Swin =>
+                $"{Backbones}SwinTransformerOptions.{(model.Architecture == ArchitectureCatalog.SwinPico ? "Pico" : "Tiny")}({Data}) with {{ PatchSize = {Int(model.PatchSize)}, EmbedDim = {Int(model.EmbedDim)}, WindowSize = {Int(model.WindowSize)} }}",
+            ModelFamily.MlpMixer =>
+                $"{Backbones}MlpMixerOptions.MixerB16({Data}) with {{ PatchSize = {Int(model.PatchSize)}, EmbedDim = {Int(model.EmbedDim)}, Depth = {Int(model.Depth)} }}",
+            ModelFamily.Custom => Data,
+            _ =>
+                $"{Backbones}ResMlpOptions.ResMlpS12({Data}) with {{ PatchSize = {Int(model.PatchSize)}, EmbedDim = {Int(model.EmbedDim)}, Depth = {Int(model.Depth)} }}",
+        };
+    }
+
+    private static void EmitSettings(SourceWriter w)
+    {
+        w.Line("/// <summary>The declared loss weights, temperature and label smoothing.</summary>");
+        w.Line("public static global::FofaDsl.Fofa.FofaLossWeights CreateLossWeights() => new()");
+        w.Line("{");
+        w.Line("    CrossEntropy = Spec.CrossEntropyWeight,");
+        w.Line("    LogitKd = Spec.LogitKdWeight,");
+        w.Line("    Feature = Spec.FeatureWeight,");
+        w.Line("    PromptRegularisation = Spec.PromptRegularisationWeight,");
+        w.Line("    Temperature = Spec.Temperature,");
+        w.Line("    LabelSmoothing = Spec.LabelSmoothing,");
+        w.Line("};");
+        w.Line();
+        w.Line("/// <summary>The declared student schedule.</summary>");
+        w.Line("public static global::FofaDsl.Training.TrainingSchedule CreateSchedule() => new(");
+        w.Line("    Spec.Epochs, Spec.BatchSize, Spec.Optimizer, Spec.LearningRate, Spec.MinLearningRate, Spec.WeightDecay, Spec.Momentum, Spec.WarmupEpochs)");
+        w.Line("{");
+        w.Line("    Decay = Spec.Decay,");
+        w.Line("    DecayEveryEpochs = Spec.DecayEveryEpochs,");
+        w.Line("    DecayFactor = Spec.DecayFactor,");
+        w.Line("    GradientClip = Spec.GradientClip,");
+        w.Line("    EmaDecay = Spec.EmaDecay,");
+        w.Line("};");
+    }
+}
