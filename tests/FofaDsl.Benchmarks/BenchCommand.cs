@@ -4,7 +4,6 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using FofaDsl.Backbones;
-using FofaDsl.Distillation;
 using FofaDsl.Examples;
 using FofaDsl.Hosting;
 using FofaDsl.Training;

@@ -1,5 +1,6 @@
-using FofaDsl.Distillation;
 using FofaDsl.Examples;
+using FofaDsl.Methods.Kd;
+using FofaDsl.Methods;
 using FofaDsl.Training;
 using TorchSharp;
 using static TorchSharp.torch;

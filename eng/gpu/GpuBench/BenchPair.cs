@@ -1,8 +1,8 @@
 using FofaDsl.Backbones;
-using FofaDsl.Distillation;
 using FofaDsl.Examples;
-using FofaDsl.Fofa;
 using FofaDsl.Hosting;
+using FofaDsl.Methods.Kd;
+using FofaDsl.Methods;
 using FofaDsl.Training;
 
 namespace FofaDsl.GpuBench;

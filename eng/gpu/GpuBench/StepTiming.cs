@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FofaDsl.Methods;
 using FofaDsl.Training;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -71,7 +71,7 @@ internal static class FactoryEmitter
     private static void EmitSettings(SourceWriter w)
     {
         w.Line("/// <summary>The declared loss weights, temperature and label smoothing.</summary>");
-        w.Line("public static global::FofaDsl.Fofa.FofaLossWeights CreateLossWeights() => new()");
+        w.Line("public static global::FofaDsl.Methods.FofaLossWeights CreateLossWeights() => new()");
         w.Line("{");
         w.Line("    CrossEntropy = Spec.CrossEntropyWeight,");
         w.Line("    LogitKd = Spec.LogitKdWeight,");

@@ -24,7 +24,7 @@ internal static class RunEmitter
             {
                 case RunKind.Scratch:
                     w.Line("/// <summary>The <c>scratch</c> run: the student trained on the labels alone (no teacher).</summary>");
-                    w.Line($"public static global::FofaDsl.Training.SupervisedStep {factory}({Context} context) =>");
+                    w.Line($"public static global::FofaDsl.Methods.SupervisedStep {factory}({Context} context) =>");
                     w.Line("    new(context.Student, Spec.LabelSmoothing);");
                     break;
                 case RunKind.Fofa:
@@ -45,7 +45,7 @@ internal static class RunEmitter
 
     private static void EmitStep(SourceWriter w, RunSpec run, string factory, IReadOnlyList<string> terms)
     {
-        w.Line($"public static global::FofaDsl.Distillation.DistillationStep {factory}({Context} context) => new(");
+        w.Line($"public static global::FofaDsl.Methods.DistillationStep {factory}({Context} context) => new(");
         w.Line($"    {String(run.DisplayName)}, context.RequireTeacher(), context.Student, CreateLossWeights(),");
         w.Line("    [");
         foreach (var term in terms) w.Line($"        {term},");
@@ -81,7 +81,7 @@ internal static class RunEmitter
     {
         var fofa = run.Fofa!;
         w.Line($"/// <summary>The settings of the <c>{Xml(run.Name)}</c> run ({Xml(run.DisplayName)}).</summary>");
-        w.Line($"public static global::FofaDsl.Fofa.FofaOptions Create{name}Options() => new()");
+        w.Line($"public static global::FofaDsl.Methods.Fofa.FofaOptions Create{name}Options() => new()");
         w.Line("{");
         w.Line($"    Queries = {Int(fofa.Queries)},");
         w.Line($"    TokenWidth = {Int(fofa.TokenWidth)},");
@@ -97,8 +97,8 @@ internal static class RunEmitter
         var declaredKd = run.Terms.FirstOrDefault(t => t.Kind == MethodCatalog.Kd);
         var terms = new List<string>();
         if (declaredKd is not null) terms.Add(TermExpression(declaredKd));
-        else if (spec.Weights.LogitKd > 0) terms.Add("new global::FofaDsl.Distillation.KdTerm(new global::FofaDsl.Distillation.KdOptions { Weight = Spec.LogitKdWeight, Temperature = Spec.Temperature })");
-        terms.Add($"new global::FofaDsl.Fofa.FofaTerm(context.RequireTeacher(), context.Student, Create{name}Options(), CreateLossWeights())");
+        else if (spec.Weights.LogitKd > 0) terms.Add("new global::FofaDsl.Methods.Kd.KdTerm(new global::FofaDsl.Methods.Kd.KdOptions { Weight = Spec.LogitKdWeight, Temperature = Spec.Temperature })");
+        terms.Add($"new global::FofaDsl.Methods.Fofa.FofaTerm(context.RequireTeacher(), context.Student, Create{name}Options(), CreateLossWeights())");
         var others = run.Terms.Where(t => t.Kind != MethodCatalog.Kd).ToList();
         terms.AddRange(others.Select(TermExpression));
 

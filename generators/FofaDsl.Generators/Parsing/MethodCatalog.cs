@@ -9,29 +9,29 @@ namespace FofaDsl.Generators.Parsing;
 /// </summary>
 internal static class MethodCatalog
 {
-    private const string Distillation = "global::FofaDsl.Distillation.";
+    /// <summary>Each method's term and options live in <c>FofaDsl.Methods.&lt;Method&gt;</c>.</summary>
+    private static string Method(string folder, string type) => "global::FofaDsl.Methods." + folder + "." + type;
 
     /// <summary>Logit KD's kind: a FOFA run has one, from <c>[LossWeights]</c> unless the run declares its own.</summary>
     public const string Kd = "kd";
-    private const string Baselines = "global::FofaDsl.Baselines.";
 
     public static readonly MethodInfo[] Terms =
     {
-        new(Kd, "FofaDsl.KdAttribute", "Logit KD", Distillation + "KdTerm", Distillation + "KdOptions", TermConstructor.OptionsOnly,
+        new(Kd, "FofaDsl.KdAttribute", "Logit KD", Method("Kd", "KdTerm"), Method("Kd", "KdOptions"), TermConstructor.OptionsOnly,
             Setting.Weight("Weight", 1), Setting.Positive("Temperature", 1)),
-        new("dkd", "FofaDsl.DkdAttribute", "DKD", Distillation + "DkdTerm", Distillation + "DkdOptions", TermConstructor.OptionsOnly,
+        new("dkd", "FofaDsl.DkdAttribute", "DKD", Method("Dkd", "DkdTerm"), Method("Dkd", "DkdOptions"), TermConstructor.OptionsOnly,
             Setting.Weight("Alpha", 1), Setting.Weight("Beta", 2), Setting.Positive("Temperature", 1), Setting.Epochs("WarmupEpochs")),
-        new("dist", "FofaDsl.DistAttribute", "DIST", Distillation + "DistTerm", Distillation + "DistOptions", TermConstructor.OptionsOnly,
+        new("dist", "FofaDsl.DistAttribute", "DIST", Method("Dist", "DistTerm"), Method("Dist", "DistOptions"), TermConstructor.OptionsOnly,
             Setting.Weight("Weight", 1), Setting.Weight("Beta", 1), Setting.Weight("Gamma", 1), Setting.Positive("Temperature", 1)),
-        new("fitnet", "FofaDsl.FitNetAttribute", "FitNet", Distillation + "FitNetTerm", Baselines + "FitNetOptions", TermConstructor.Models,
+        new("fitnet", "FofaDsl.FitNetAttribute", "FitNet", Method("FitNet", "FitNetTerm"), Method("FitNet", "FitNetOptions"), TermConstructor.Models,
             Setting.Weight("Weight", 1), Setting.Stages("Stages")),
-        new("ofa", "FofaDsl.OfaAttribute", "OFA", Distillation + "OfaTerm", Baselines + "OfaOptions", TermConstructor.Models,
+        new("ofa", "FofaDsl.OfaAttribute", "OFA", Method("Ofa", "OfaTerm"), Method("Ofa", "OfaOptions"), TermConstructor.Models,
             Setting.Weight("Weight", 1), Setting.Positive("Eps", 1), Setting.Positive("Temperature", 1), Setting.Stages("Stages"), Setting.Flag("OfficialCodeForm")),
-        new("cc", "FofaDsl.CcAttribute", "CC", Distillation + "CcTerm", Distillation + "CcOptions", TermConstructor.Models,
+        new("cc", "FofaDsl.CcAttribute", "CC", Method("Cc", "CcTerm"), Method("Cc", "CcOptions"), TermConstructor.Models,
             Setting.Weight("Weight", 0.02), Setting.Count("EmbedDim", 128, 65536), Setting.Positive("Gamma", 0.4), Setting.Count("TaylorOrder", 2, 8)),
-        new("rkd", "FofaDsl.RkdAttribute", "RKD", Distillation + "RkdTerm", Distillation + "RkdOptions", TermConstructor.OptionsOnly,
+        new("rkd", "FofaDsl.RkdAttribute", "RKD", Method("Rkd", "RkdTerm"), Method("Rkd", "RkdOptions"), TermConstructor.OptionsOnly,
             Setting.Weight("DistanceWeight", 25), Setting.Weight("AngleWeight", 50), Setting.Positive("Eps", 1e-12)),
-        new("crd", "FofaDsl.CrdAttribute", "CRD", Distillation + "CrdTerm", Distillation + "CrdOptions", TermConstructor.ModelsAndSamples,
+        new("crd", "FofaDsl.CrdAttribute", "CRD", Method("Crd", "CrdTerm"), Method("Crd", "CrdOptions"), TermConstructor.ModelsAndSamples,
             Setting.Weight("Weight", 0.8), Setting.Count("EmbedDim", 128, 65536), Setting.Count("Negatives", 16384, 1 << 24),
             Setting.Positive("Temperature", 0.07), Setting.Fraction("Momentum", 0.5)),
     };

@@ -1,4 +1,3 @@
-using FofaDsl.Distillation;
 using FofaDsl.Stages;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -106,13 +106,13 @@ public sealed class TappedBackbone<TModel> : StagedBackbone where TModel : nn.Mo
     }
 
     /// <summary>The model's logits, the tapped stages, and the global average of stage 4 as the embedding.</summary>
-    public override Distillation.ModelOutputs ForwardAll(Tensor images)
+    public override Backbones.ModelOutputs ForwardAll(Tensor images)
     {
         using var scope = NewDisposeScope();
         var (logits, stages) = ForwardWithStages(images);
         var embedding = ForwardEmbedding(stages[3]);
         foreach (var s in stages) s.MoveToOuterDisposeScope();
-        return new Distillation.ModelOutputs(logits.MoveToOuterDisposeScope(), stages, embedding.MoveToOuterDisposeScope());
+        return new Backbones.ModelOutputs(logits.MoveToOuterDisposeScope(), stages, embedding.MoveToOuterDisposeScope());
     }
 
     private NotSupportedException StagesNotSeparable() =>

@@ -1,6 +1,6 @@
 using FofaDsl.Backbones;
 using FofaDsl.Data;
-using FofaDsl.Fofa;
+using FofaDsl.Methods.Fofa;
 using FofaDsl.Reporting;
 using FofaDsl.Training;
 using TorchSharp;

@@ -1,5 +1,5 @@
 using FofaDsl.Backbones;
-using FofaDsl.Fofa;
+using FofaDsl.Methods;
 using FofaDsl.Training;
 
 namespace FofaDsl.Hosting;

@@ -1,3 +1,4 @@
+using FofaDsl.Methods;
 using FofaDsl.Training;
 
 namespace FofaDsl.Hosting;

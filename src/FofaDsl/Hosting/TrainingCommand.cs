@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using FofaDsl.Backbones;
 using FofaDsl.Data;
+using FofaDsl.Methods;
 using FofaDsl.Reporting;
 using FofaDsl.Training;
 using TorchSharp;

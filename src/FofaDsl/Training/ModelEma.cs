@@ -1,3 +1,4 @@
+using FofaDsl.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
 

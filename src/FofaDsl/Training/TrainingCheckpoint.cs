@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using TorchSharp;
+using FofaDsl.Methods;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FofaDsl.Training;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using FofaDsl.Data;
+using FofaDsl.Methods;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using FofaDsl.Baselines;
+using FofaDsl.Methods.Crd;
 using TorchSharp;
 using static TorchSharp.torch;
 

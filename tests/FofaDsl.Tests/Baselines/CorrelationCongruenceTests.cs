@@ -1,4 +1,4 @@
-using FofaDsl.Baselines;
+using FofaDsl.Methods.Cc;
 using static TorchSharp.torch;
 
 namespace FofaDsl.Tests.Baselines;

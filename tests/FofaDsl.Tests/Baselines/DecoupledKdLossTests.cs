@@ -1,6 +1,7 @@
-using FofaDsl.Baselines;
-using FofaDsl.Losses;
+using FofaDsl.Methods.Dkd;
+using FofaDsl.Methods.Kd;
 using FofaDsl.Tests.Losses;
+using FofaDsl.Methods;
 using static TorchSharp.torch;
 
 namespace FofaDsl.Tests.Baselines;

@@ -1,4 +1,4 @@
-using FofaDsl.Baselines;
+using FofaDsl.Methods.Dist;
 using FofaDsl.Tests.Losses;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using FofaDsl.Baselines;
+using FofaDsl.Methods.FitNet;
 using FofaDsl.Stages;
 using static TorchSharp.torch;
 

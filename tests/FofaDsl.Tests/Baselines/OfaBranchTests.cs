@@ -1,4 +1,4 @@
-using FofaDsl.Baselines;
+using FofaDsl.Methods.Ofa;
 using FofaDsl.Stages;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using FofaDsl.Baselines;
+using FofaDsl.Methods.Rkd;
 using static TorchSharp.torch;
 
 namespace FofaDsl.Tests.Baselines;

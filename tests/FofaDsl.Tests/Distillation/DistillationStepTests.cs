@@ -1,7 +1,13 @@
 using FofaDsl.Backbones;
-using FofaDsl.Baselines;
-using FofaDsl.Distillation;
-using FofaDsl.Fofa;
+using FofaDsl.Methods.Cc;
+using FofaDsl.Methods.Crd;
+using FofaDsl.Methods.Dist;
+using FofaDsl.Methods.Dkd;
+using FofaDsl.Methods.FitNet;
+using FofaDsl.Methods.Kd;
+using FofaDsl.Methods.Ofa;
+using FofaDsl.Methods.Rkd;
+using FofaDsl.Methods;
 using FofaDsl.Tests.Losses;
 using FofaDsl.Training;
 using TorchSharp;

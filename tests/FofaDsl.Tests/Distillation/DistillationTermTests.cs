@@ -1,5 +1,13 @@
-using FofaDsl.Baselines;
-using FofaDsl.Distillation;
+using FofaDsl.Backbones;
+using FofaDsl.Methods.Cc;
+using FofaDsl.Methods.Crd;
+using FofaDsl.Methods.Dist;
+using FofaDsl.Methods.Dkd;
+using FofaDsl.Methods.FitNet;
+using FofaDsl.Methods.Kd;
+using FofaDsl.Methods.Ofa;
+using FofaDsl.Methods.Rkd;
+using FofaDsl.Methods;
 using FofaDsl.Tests.Losses;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -23,7 +31,7 @@ public sealed class DistillationTermTests
     private static DistillationInputs LogitInputs() =>
         new(Outputs(Matrix(StudentLogits)), Outputs(Matrix(TeacherLogits)), tensor(Labels), null);
 
-    private static double Single(IEnumerable<FofaDsl.Training.LossTerm> terms, string name)
+    private static double Single(IEnumerable<FofaDsl.Methods.LossTerm> terms, string name)
     {
         var list = terms.ToList();
         Assert.Equal([name], list.Select(t => t.Name));

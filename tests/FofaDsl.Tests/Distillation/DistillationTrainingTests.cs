@@ -1,7 +1,9 @@
 using FofaDsl.Backbones;
 using FofaDsl.Data;
-using FofaDsl.Distillation;
-using FofaDsl.Fofa;
+using FofaDsl.Methods.Cc;
+using FofaDsl.Methods.Crd;
+using FofaDsl.Methods.Rkd;
+using FofaDsl.Methods;
 using FofaDsl.Training;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,7 +1,7 @@
 using FofaDsl.Backbones;
-using FofaDsl.Baselines;
-using FofaDsl.Distillation;
-using FofaDsl.Fofa;
+using FofaDsl.Methods.FitNet;
+using FofaDsl.Methods.Ofa;
+using FofaDsl.Methods;
 using TorchSharp;
 using static TorchSharp.torch;
 using static FofaDsl.Tests.Distillation.DistillationModels;

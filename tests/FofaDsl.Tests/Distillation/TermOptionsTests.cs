@@ -1,4 +1,9 @@
-using FofaDsl.Distillation;
+using FofaDsl.Methods.Cc;
+using FofaDsl.Methods.Crd;
+using FofaDsl.Methods.Dist;
+using FofaDsl.Methods.Dkd;
+using FofaDsl.Methods.Kd;
+using FofaDsl.Methods.Rkd;
 
 namespace FofaDsl.Tests.Distillation;
 

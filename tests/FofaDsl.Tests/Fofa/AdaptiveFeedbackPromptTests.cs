@@ -1,4 +1,4 @@
-using FofaDsl.Fofa;
+using FofaDsl.Methods.Fofa;
 using FofaDsl.Stages;
 using static TorchSharp.torch;
 

@@ -1,4 +1,5 @@
-using FofaDsl.Fofa;
+using FofaDsl.Methods.Fofa;
+using FofaDsl.Methods;
 
 namespace FofaDsl.Tests.Fofa;
 

@@ -1,9 +1,10 @@
 using FofaDsl.Backbones;
-using FofaDsl.Distillation;
-using FofaDsl.Fofa;
-using FofaDsl.Training;
+using FofaDsl.Methods.Fofa;
+using FofaDsl.Methods.Kd;
+using FofaDsl.Methods;
 using FofaDsl.Stages;
 using FofaDsl.Tests.TestModels;
+using FofaDsl.Training;
 using static TorchSharp.torch;
 
 namespace FofaDsl.Tests.Fofa;

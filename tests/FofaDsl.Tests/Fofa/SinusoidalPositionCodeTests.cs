@@ -1,4 +1,4 @@
-using FofaDsl.Fofa;
+using FofaDsl.Methods.Fofa;
 
 namespace FofaDsl.Tests.Fofa;
 

@@ -1,4 +1,4 @@
-using FofaDsl.Fofa;
+using FofaDsl.Methods.Fofa;
 using static TorchSharp.torch;
 
 namespace FofaDsl.Tests.Fofa;

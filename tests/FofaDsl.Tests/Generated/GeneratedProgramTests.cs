@@ -1,6 +1,7 @@
 using FofaDsl.Data;
-using FofaDsl.Distillation;
-using FofaDsl.Fofa;
+using FofaDsl.Methods.Fofa;
+using FofaDsl.Methods.Kd;
+using FofaDsl.Methods;
 using FofaDsl.Tests.Hosting;
 using FofaDsl.Training;
 using TorchSharp;

@@ -1,4 +1,5 @@
-using FofaDsl.Losses;
+using FofaDsl.Methods.Kd;
+using FofaDsl.Methods;
 using static TorchSharp.torch;
 
 namespace FofaDsl.Tests.Losses;

@@ -1,4 +1,5 @@
 using FofaDsl.Data;
+using FofaDsl.Methods;
 using FofaDsl.Tests.Generated;
 using FofaDsl.Training;
 using TorchSharp;

@@ -1,5 +1,6 @@
 using FofaDsl.Backbones;
 using FofaDsl.Data;
+using FofaDsl.Methods;
 using FofaDsl.Training;
 using TorchSharp;
 using static TorchSharp.torch;
