@@ -36,32 +36,21 @@ public static class IdxReader
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentException.ThrowIfNullOrEmpty(sourceName);
 
-        // Peeking at the gzip header needs a rewind; copy the odd stream that cannot seek.
-        var seekable = stream.CanSeek ? stream : CopyToMemory(stream);
-        try
-        {
-            long start = seekable.Position;
-            Span<byte> signature = stackalloc byte[2];
-            int signatureLength = ReadFully(seekable, signature);
-            seekable.Position = start;
-
-            bool gzip = signatureLength == 2 && signature[0] == 0x1f && signature[1] == 0x8b;
-            if (!gzip)
-                return ReadUncompressed(seekable, sourceName);
-
-            using var decompressed = new GZipStream(seekable, CompressionMode.Decompress, leaveOpen: true);
-            return ReadUncompressed(decompressed, sourceName);
-        }
-        catch (InvalidDataException e)
+        // The whole file is read: a gzip file is verified against its trailer, and any byte after the declared data is refused.
+        using var content = CopyToMemory(stream);
+        var bytes = content.ToArray();
+        if (GzipFile.IsGzip(bytes))
+            bytes = GzipFile.Decompress(bytes, sourceName, RedownloadHint);
+        using var raw = new MemoryStream(bytes, writable: false);
+        var array = ReadUncompressed(raw, sourceName);
+        if (raw.Position < raw.Length)
         {
             throw new DatasetFormatException(
-                $"{sourceName}: the gzip data is corrupt ({e.Message}); {RedownloadHint}.", sourceName, e);
+                Invariant($"{sourceName}: {raw.Length - raw.Position} byte(s) follow the {raw.Position} bytes its IDX header declares; ") +
+                "is it the wrong file, or one with a damaged header? " + RedownloadHint + ".",
+                sourceName);
         }
-        finally
-        {
-            if (!ReferenceEquals(seekable, stream))
-                seekable.Dispose();
-        }
+        return array;
     }
 
     /// <summary>Reads an image file: an IDX array with 3 dimensions <c>[count, rows, columns]</c>.</summary>

@@ -116,6 +116,69 @@ public sealed class IdxReaderTests
         Assert.Contains("cut-images.gz", error.Message);
     }
 
+    private static byte[] GzippedImages()
+    {
+        var pixels = Enumerable.Range(0, 4096).Select(i => (byte)(i * 7919 % 251)).ToArray();
+        return IdxTestFiles.Gzip(IdxTestFiles.Images(4, 32, 32, pixels));
+    }
+
+    [Theory]
+    [InlineData(1)] // the length field of the trailer
+    [InlineData(6)] // the CRC-32 of the trailer
+    [InlineData(12)] // compressed data (the last byte may hold only padding bits, which change nothing)
+    [InlineData(77)]
+    [InlineData(100)]
+    public void A_bit_flipped_near_the_end_of_a_gzip_file_is_refused_as_corrupt(int fromEnd)
+    {
+        using var dir = new TempDirectory();
+        var gz = GzippedImages();
+        gz[^fromEnd] ^= 0x10;
+        string path = IdxTestFiles.Write(dir.Path, "flipped-images.gz", gz);
+
+        var error = Assert.Throws<DatasetFormatException>(() => IdxReader.ReadImages(path));
+
+        Assert.Contains(path, error.Message);
+        Assert.Contains("corrupt", error.Message);
+        Assert.DoesNotContain("unsupported compression method", error.Message);
+        Assert.Contains("re-download", error.Message);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(8)] // the whole trailer: every data byte is there, but nothing vouches for it
+    public void A_gzip_file_cut_inside_its_trailer_is_refused_as_truncated(int cut)
+    {
+        using var dir = new TempDirectory();
+        var gz = GzippedImages();
+        string path = IdxTestFiles.Write(dir.Path, "short-images.gz", gz[..^cut]);
+
+        var error = Assert.Throws<DatasetFormatException>(() => IdxReader.ReadImages(path));
+
+        Assert.Contains(path, error.Message);
+        Assert.Contains("corrupt or truncated", error.Message);
+    }
+
+    [Fact]
+    public void The_intact_gzip_file_of_the_same_data_is_read()
+    {
+        using var dir = new TempDirectory();
+        string path = IdxTestFiles.Write(dir.Path, "images.gz", GzippedImages());
+
+        Assert.Equal([4, 32, 32], IdxReader.ReadImages(path).Dimensions);
+    }
+
+    [Fact]
+    public void Bytes_after_the_declared_data_are_refused()
+    {
+        using var dir = new TempDirectory();
+        string path = IdxTestFiles.Write(dir.Path, "long-labels", [.. IdxTestFiles.Labels([1, 2, 3]), 9, 9]);
+
+        var error = Assert.Throws<DatasetFormatException>(() => IdxReader.ReadLabels(path));
+
+        Assert.Contains("2 byte(s) follow the 11 bytes its IDX header declares", error.Message);
+    }
+
     [Fact]
     public void An_empty_file_is_too_short_for_the_header()
     {
