@@ -19,8 +19,8 @@ internal static class QuickstartSteps
             var weights = Quickstart.CreateLossWeights();
             return
             [
-                ("teacher, supervised", () => new SupervisedStep(Quickstart.CreateTeacher(), weights.LabelSmoothing, "Supervised")),
-                ("student, scratch", () => new SupervisedStep(Quickstart.CreateStudent(), weights.LabelSmoothing)),
+                ("teacher, supervised", () => DistillationStep.Supervised(Quickstart.CreateTeacher(), weights.LabelSmoothing, "Supervised")),
+                ("student, scratch", () => DistillationStep.Supervised(Quickstart.CreateStudent(), weights.LabelSmoothing)),
                 ("student, logit KD", () => new DistillationStep("Logit KD", Quickstart.CreateTeacher(), Quickstart.CreateStudent(), weights,
                     [new KdTerm(new KdOptions { Weight = weights.LogitKd, Temperature = weights.Temperature })])),
                 ("student, FOFA", () => Quickstart.Definition.FindMethod("fofa")!.CreateStep(new(Quickstart.CreateTeacher(), Quickstart.CreateStudent(), 0))),

@@ -59,7 +59,7 @@ internal sealed record BenchPair(
     /// <summary>Builds the step of <paramref name="kind"/> over fresh models (the step freezes the teacher where it has one).</summary>
     public ITrainingStep CreateStep(string kind, StagedBackbone? teacher, StagedBackbone student) => kind switch
     {
-        "supervised" => new SupervisedStep(student, Weights.LabelSmoothing),
+        "supervised" => DistillationStep.Supervised(student, Weights.LabelSmoothing),
         // Logit KD at the pair's declared weight and temperature.
         "kd" => new DistillationStep("Logit KD", teacher ?? throw new ArgumentNullException(nameof(teacher)), student, Weights,
             [new KdTerm(new KdOptions { Weight = Weights.LogitKd, Temperature = Weights.Temperature })]),

@@ -24,8 +24,8 @@ internal static class RunEmitter
             {
                 case RunKind.Scratch:
                     w.Line("/// <summary>The <c>scratch</c> run: the student trained on the labels alone (no teacher).</summary>");
-                    w.Line($"public static global::FofaDsl.Methods.SupervisedStep {factory}({Context} context) =>");
-                    w.Line("    new(context.Student, Spec.LabelSmoothing);");
+                    w.Line($"public static global::FofaDsl.Methods.DistillationStep {factory}({Context} context) =>");
+                    w.Line("    global::FofaDsl.Methods.DistillationStep.Supervised(context.Student, Spec.LabelSmoothing);");
                     break;
                 case RunKind.Fofa:
                     EmitFofaRun(w, spec, run, names[run.Name]);

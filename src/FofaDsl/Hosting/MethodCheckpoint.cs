@@ -97,7 +97,7 @@ internal static class MethodCheckpoint
         if (method == TeacherMethod)
         {
             var teacher = experiment.CreateTeacher?.Invoke() ?? throw new InvalidDataException($"The checkpoint is a teacher's, but {experiment.Name} declares no teacher.");
-            return new SupervisedStep(teacher, experiment.Weights.LabelSmoothing, "Supervised");
+            return DistillationStep.Supervised(teacher, experiment.Weights.LabelSmoothing, "Supervised");
         }
         var definition = experiment.FindMethod(method)
             ?? throw new InvalidDataException($"The checkpoint holds method '{method}', which {experiment.Name} does not declare ({string.Join(", ", experiment.Methods.Select(m => m.Name))}).");

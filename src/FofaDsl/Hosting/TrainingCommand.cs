@@ -212,7 +212,7 @@ internal static class TrainingCommand
                 return Loaded(teacher, trained);
             }
 
-            var result = Train(new SupervisedStep(teacher, experiment.Weights.LabelSmoothing, "Supervised"),
+            var result = Train(DistillationStep.Supervised(teacher, experiment.Weights.LabelSmoothing, "Supervised"),
                 experiment.Schedule with { Epochs = experiment.TeacherEpochs }, MethodCheckpoint.TeacherMethod);
             ModelWeights.Save(teacher, trained);
             Output.WriteLine($"teacher saved to {trained} (reuse it with --teacher-weights {trained})");

@@ -58,6 +58,16 @@ public sealed class DistillationStep : ITrainingStep
         if (teacher is not null) Freezing.Freeze(teacher);
     }
 
+    /// <summary>
+    /// Plain supervised training, the step without a teacher or terms: cross-entropy with label smoothing at weight 1. It
+    /// trains teachers ("Supervised") and the "Scratch" students.
+    /// </summary>
+    /// <param name="model">The model to train.</param>
+    /// <param name="labelSmoothing">Label smoothing of the cross-entropy.</param>
+    /// <param name="methodName">Name in logs and reports.</param>
+    public static DistillationStep Supervised(StagedBackbone model, double labelSmoothing, string methodName = "Scratch") =>
+        new(methodName, null, model, new FofaLossWeights(LabelSmoothing: labelSmoothing), []);
+
     /// <inheritdoc />
     public string MethodName { get; }
 

@@ -41,7 +41,7 @@ public sealed class ModelEmaTests
             ITrainingStep Fresh()
             {
                 torch.manual_seed(8);
-                return new SupervisedStep(TinyExperiment.CreateStudent(), 0.1);
+                return DistillationStep.Supervised(TinyExperiment.CreateStudent(), 0.1);
             }
 
             TrainingLoop Loop(string name, long? stop = null) => new(schedule, 1, 28) { CheckpointDirectory = Path.Combine(folder, name), Fingerprint = "ema", StopAfterSteps = stop };

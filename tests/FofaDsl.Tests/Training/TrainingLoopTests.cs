@@ -43,7 +43,7 @@ public sealed class TrainingLoopTests
         {
             torch.manual_seed(4);
             var model = TinyResNet();
-            new TrainingLoop(Schedule, seed: 9, imageSize: 28).Run(new SupervisedStep(model, 0.1), data, data.Take(8));
+            new TrainingLoop(Schedule, seed: 9, imageSize: 28).Run(DistillationStep.Supervised(model, 0.1), data, data.Take(8));
             return model.parameters().Select(p => p.detach().clone()).ToArray();
         }
 
@@ -57,7 +57,7 @@ public sealed class TrainingLoopTests
     {
         var data = FashionMnist.LoadEmbedded(FashionMnistSplit.Train).Take(4);
         var error = Assert.Throws<ArgumentException>(() =>
-            new TrainingLoop(Schedule, seed: 1, imageSize: 28).Run(new SupervisedStep(TinyResNet(), 0.1), data, data));
+            new TrainingLoop(Schedule, seed: 1, imageSize: 28).Run(DistillationStep.Supervised(TinyResNet(), 0.1), data, data));
         Assert.Contains("Lower the batch size", error.Message);
     }
 
