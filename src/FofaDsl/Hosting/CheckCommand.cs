@@ -44,7 +44,7 @@ internal static class CheckCommand
             result.Total.backward();
             output.WriteLine($"{method.Name} ({step.MethodName}): {step.TrainableParameters().Sum(p => p.numel()):N0} trainable parameters");
             foreach (var term in result.Terms) output.WriteLine($"  {term.Name}: {term.Value.item<float>():F4}");
-            if (!float.IsFinite(result.Total.item<float>())) throw new NonFiniteLossException(step.MethodName, 0, 0, "total", result.Total.item<float>());
+            if (!float.IsFinite(result.Total.item<float>())) throw new NonFiniteLossException(step.MethodName, 1, 1, "total", result.Total.item<float>());
         }
         output.WriteLine("check passed");
     }

@@ -116,7 +116,7 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
                 foreach (var term in output.Terms)
                 {
                     var value = term.Value.item<float>();
-                    if (!float.IsFinite(value)) throw new NonFiniteLossException(step.MethodName, epoch + 1, globalStep, term.Name, value);
+                    if (!float.IsFinite(value)) throw new NonFiniteLossException(step.MethodName, epoch + 1, globalStep + 1, term.Name, value);
                     values[term.Name] = value;
                     sums[term.Name] = sums.GetValueOrDefault(term.Name) + value;
                 }

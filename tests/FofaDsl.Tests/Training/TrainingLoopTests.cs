@@ -26,11 +26,12 @@ public sealed class TrainingLoopTests
         var error = Assert.Throws<NonFiniteLossException>(() =>
             new TrainingLoop(Schedule, seed: 1, imageSize: 28).Run(new PoisonedStep(model, poisonAtCall: 3), data, data.Take(8)));
 
+        // The third step is poisoned: it is called step 3, as the steps CSV numbers it.
         Assert.Equal("feature", error.Term);
-        Assert.Equal(2, error.Step);
+        Assert.Equal(3, error.Step);
         Assert.Contains("'feature'", error.Message);
-        Assert.Contains("step 2", error.Message);
-        // Steps 0 and 1 trained; the poisoned step 2 applied nothing, so weights differ from init but hold no NaN.
+        Assert.Contains("epoch 1, step 3 (numbered from 1, as in steps-<method>.csv)", error.Message);
+        // Steps 1 and 2 trained; the poisoned step 3 applied nothing, so weights differ from init but hold no NaN.
         Assert.All(model.parameters(), p => Assert.False(p.isnan().any().item<bool>()));
         Assert.Contains(model.parameters().Zip(before), pair => !pair.First.equal(pair.Second).all().item<bool>());
     }
