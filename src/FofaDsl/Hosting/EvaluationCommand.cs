@@ -43,9 +43,28 @@ internal static class EvaluationCommand
         if (fofa is not null) WriteAttentionMaps(context, restored.Method, restored.Step.Student, fofa, test, options.AttentionMaps);
     }
 
-    /// <summary><c>&lt;out&gt;/checkpoints/&lt;method&gt;/best.ckpt</c> of <c>--method</c>, else of the last declared method.</summary>
-    internal static string DefaultCheckpoint(CommandContext context) =>
-        Path.Combine(context.OutputDirectory, "checkpoints", context.Options.Method ?? context.Experiment.Methods[^1].Name, "best.ckpt");
+    /// <summary>
+    /// <c>&lt;out&gt;/checkpoints/&lt;method&gt;/best.ckpt</c> of <c>--method</c>, else of the last method the run in
+    /// <c>--out</c> trained (its <c>manifest.json</c>), else of the last declared method.
+    /// </summary>
+    internal static string DefaultCheckpoint(CommandContext context)
+    {
+        var method = context.Options.Method ?? LastTrainedMethod(context) ?? context.Experiment.Methods[^1].Name;
+        return Path.Combine(context.OutputDirectory, "checkpoints", method, "best.ckpt");
+    }
+
+    /// <summary>The last method of the manifest in <c>--out</c>, or null when there is none or it cannot be read.</summary>
+    private static string? LastTrainedMethod(CommandContext context)
+    {
+        try
+        {
+            return RunRecord.Read(context.OutputDirectory, context.Experiment)?.Methods?[^1];
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     private static string Describe(HeldOutAccuracy accuracy) =>
         TrainingCommand.Percent("top-1", accuracy.Top1) + (accuracy.Top5 is { } top5 ? "  " + TrainingCommand.Percent("top-5", top5) : "") +

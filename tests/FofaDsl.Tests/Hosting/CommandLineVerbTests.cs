@@ -46,6 +46,18 @@ public sealed class CommandLineVerbTests(TrainedTinyRun run) : IClassFixture<Tra
     }
 
     [Fact]
+    public async Task Eval_without_a_checkpoint_takes_the_last_method_the_run_trained_not_the_last_declared()
+    {
+        // TinyExperiment declares fofa last; this run trained only scratch.
+        await HostRun.Succeeds(TinyExperiment.Definition, "train", "--out", scratch, "--methods", "scratch");
+
+        var (code, output, error) = await HostRun.Run(TinyExperiment.Definition, "eval", "--out", scratch);
+
+        Assert.True(code == 0, error);
+        Assert.Contains($"eval scratch from {Path.Combine(scratch, "checkpoints", "scratch", "best.ckpt")}", output);
+    }
+
+    [Fact]
     public async Task Eval_of_the_best_checkpoint_prints_the_top1_of_the_training_runs_final_evaluation()
     {
         var trained = HostRun.Top1(run.Log, "fofa: ");
