@@ -70,7 +70,12 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
             ? new CheckpointState(Fingerprint, 0, 0, 0, 0, [], new Dictionary<string, double>())
             : TrainingCheckpoint.Load(resumeFrom, Fingerprint, step, optimizer, ema);
         if (resumeFrom is not null)
-            log?.Invoke($"[{step.MethodName}] resumed from {resumeFrom} at epoch {state.CompletedEpochs + 1}, step {state.GlobalStep}");
+        {
+            // A run that had finished all its epochs has nothing left: say so rather than name an epoch past the last.
+            log?.Invoke(state.CompletedEpochs >= schedule.Epochs
+                ? $"[{step.MethodName}] {resumeFrom} finished all {schedule.Epochs} epochs ({state.GlobalStep} steps); nothing left to train (pass a larger --epochs to continue it)"
+                : $"[{step.MethodName}] resumed from {resumeFrom} at epoch {state.CompletedEpochs + 1} of {schedule.Epochs}, after step {state.GlobalStep}");
+        }
 
         Progress?.RunStarted(new TrainingRunStart(step.MethodName, schedule.Epochs, loader.BatchesPerEpoch, schedule.BatchSize, state.GlobalStep));
 

@@ -46,6 +46,17 @@ public sealed class CommandLineVerbTests(TrainedTinyRun run) : IClassFixture<Tra
     }
 
     [Fact]
+    public async Task Resuming_a_finished_run_says_it_finished_instead_of_naming_an_epoch_past_the_last()
+    {
+        await HostRun.Succeeds(TinyScratchExperiment.Definition, "train", "--out", scratch);
+
+        var output = await HostRun.Succeeds(TinyScratchExperiment.Definition, "resume", "--out", scratch);
+
+        Assert.Contains("finished all 1 epochs", output);
+        Assert.DoesNotContain("at epoch 2", output);
+    }
+
+    [Fact]
     public async Task Eval_without_a_checkpoint_takes_the_last_method_the_run_trained_not_the_last_declared()
     {
         // TinyExperiment declares fofa last; this run trained only scratch.
