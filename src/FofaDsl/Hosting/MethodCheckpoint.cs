@@ -1,6 +1,7 @@
 using FofaDsl.Methods;
 using FofaDsl.Training;
 using TorchSharp;
+using FofaDsl.Platform;
 
 namespace FofaDsl.Hosting;
 
@@ -68,8 +69,8 @@ internal static class MethodCheckpoint
     public static RestoredStep Restore(CommandContext context, string path, string? expectedMethod, int trainingSamples)
     {
         var experiment = context.Experiment;
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"Checkpoint '{path}' does not exist. Train the method first (train or compare with this --out), " +
+        if (InputFile.Problem(path) is { } problem)
+            throw new FileNotFoundException($"Checkpoint '{path}' {problem}. Train the method first (train or compare with this --out), " +
                                             "or pass --checkpoint with a run's checkpoints/<method>/best.ckpt or last.ckpt.", path);
         var (method, state) = Identify(experiment, path);
         if (expectedMethod is not null && expectedMethod != method)

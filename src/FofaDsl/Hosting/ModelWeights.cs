@@ -1,4 +1,5 @@
 using TorchSharp;
+using FofaDsl.Platform;
 
 namespace FofaDsl.Hosting;
 
@@ -28,7 +29,7 @@ public static class ModelWeights
     /// </summary>
     public static void Load(torch.nn.Module module, string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Weights file '{path}' does not exist; check the path (a run writes teacher.safetensors and student-<method>.safetensors in its --out).", path);
+        if (InputFile.Problem(path) is { } problem) throw new FileNotFoundException($"Weights file '{path}' {problem}; check the path (a run writes teacher.safetensors and student-<method>.safetensors in its --out).", path);
         if (IsPyTorchCheckpoint(path))
         {
             Weights.PretrainedWeights.Load(module, path);

@@ -6,6 +6,7 @@ using FofaDsl.Methods;
 using FofaDsl.Reporting;
 using FofaDsl.Training;
 using TorchSharp;
+using FofaDsl.Platform;
 using static TorchSharp.torch;
 
 namespace FofaDsl.Hosting;
@@ -92,13 +93,13 @@ internal static class TrainingCommand
             && !(resume && File.Exists(Path.Combine(outputDirectory, "teacher.safetensors"))))
             throw new UsageException($"The methods that distil ({string.Join(", ", methods.Where(m => m.NeedsTeacher).Select(m => m.Name))}) need a teacher, " +
                                         "trained (--teacher-epochs > 0) or loaded (--teacher-weights FILE). Nothing was written.");
-        if (needsTeacher && experiment.TeacherWeights is { } teacher && !File.Exists(teacher))
+        if (needsTeacher && experiment.TeacherWeights is { } teacher && InputFile.Problem(teacher) is { } teacherProblem)
             throw new FileNotFoundException(
-                $"Teacher weights '{teacher}' (--teacher-weights, or Weights on [Teacher]) do not exist. Pass the path of a saved teacher " +
+                $"Teacher weights '{teacher}' (--teacher-weights, or Weights on [Teacher]) {teacherProblem}. Pass the path of a saved teacher " +
                 "(e.g. a run's teacher.safetensors), or leave the option out to train the teacher. Nothing was written.", teacher);
-        if (experiment.StudentWeights is { } student && !File.Exists(student))
+        if (experiment.StudentWeights is { } student && InputFile.Problem(student) is { } studentProblem)
             throw new FileNotFoundException(
-                $"Student weights '{student}' (--student-weights, or Weights on [Student]) do not exist. Pass the path of the weights to start from, " +
+                $"Student weights '{student}' (--student-weights, or Weights on [Student]) {studentProblem}. Pass the path of the weights to start from, " +
                 "or leave the option out to start from a random initialisation. Nothing was written.", student);
     }
 

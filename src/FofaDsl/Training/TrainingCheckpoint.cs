@@ -3,6 +3,7 @@ using System.Text;
 using FofaDsl.Methods;
 using TorchSharp.Modules;
 using TorchSharp;
+using FofaDsl.Platform;
 using static TorchSharp.torch;
 
 namespace FofaDsl.Training;
@@ -95,7 +96,7 @@ public static class TrainingCheckpoint
 
     private static byte[] ReadVerifiedBody(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint '{path}' does not exist.", path);
+        if (InputFile.Problem(path) is { } problem) throw new FileNotFoundException($"Checkpoint '{path}' {problem}.", path);
         using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
         string Fix() => "Resume from the other checkpoint in the folder (best or last), or start the run again.";
         var header = reader.BaseStream.Length >= Magic.Length + 4 + 32 + 8 ? reader.ReadBytes(Magic.Length) : [];

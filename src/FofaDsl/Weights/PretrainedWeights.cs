@@ -1,4 +1,5 @@
 using TorchSharp;
+using FofaDsl.Platform;
 using static TorchSharp.torch;
 
 namespace FofaDsl.Weights;
@@ -33,7 +34,7 @@ public static class PretrainedWeights
         options ??= new WeightLoadOptions();
 
         var fullPath = Path.GetFullPath(path);
-        if (!File.Exists(fullPath)) throw new FileNotFoundException($"Checkpoint '{fullPath}' does not exist.", fullPath);
+        if (InputFile.Problem(fullPath) is { } problem) throw new FileNotFoundException($"Checkpoint '{fullPath}' {problem}.", fullPath);
 
         var format = WeightFileReader.DetectFormat(fullPath);
         var fileTensors = WeightFileReader.Read(fullPath, format);

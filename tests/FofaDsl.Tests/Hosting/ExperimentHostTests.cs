@@ -143,7 +143,16 @@ public sealed class ExperimentHostTests : IDisposable
         (code, _, error) = await HostRun.Run(TinyExperiment.Definition, "train", "--out", folder, "--methods", "scratch", "--student-weights", studentTypo);
         Assert.Equal(1, code);
         Assert.Contains($"Student weights '{studentTypo}'", error);
+        Assert.Contains("does not exist", error);
         Assert.Contains("random initialisation", error);
+
+        // A folder where a file is expected is named as a folder, not as missing.
+        (code, _, error) = await HostRun.Run(TinyExperiment.Definition, "compare", "--out", folder, "--methods", "kd", "--teacher-weights", output);
+        Assert.Equal(1, code);
+        Assert.Contains($"Teacher weights '{output}' (--teacher-weights, or Weights on [Teacher]) is a folder, not a file", error);
+        (code, _, error) = await HostRun.Run(TinyExperiment.Definition, "eval", "--out", folder, "--checkpoint", output);
+        Assert.Equal(1, code);
+        Assert.Contains($"Checkpoint '{output}' is a folder, not a file", error);
 
         (code, _, error) = await HostRun.Run(TinyExperiment.Definition, "compare", "--out", folder, "--methods", "kd,fofa", "--teacher-epochs", "0");
         Assert.Equal(2, code);
