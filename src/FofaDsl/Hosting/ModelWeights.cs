@@ -41,9 +41,34 @@ public static class ModelWeights
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new InvalidDataException($"Weights file '{path}' does not fit {module.GetName()}: {e.Message} " +
+            if (NotWeights(path) is { } what)
+                throw new InvalidDataException($"Weights file '{path}' {what}. Pass a file a run wrote (teacher.safetensors, student-<method>.safetensors) " +
+                                               "or a PyTorch state_dict (.pt, .pth, .bin, .safetensors).", e);
+            throw new InvalidDataException($"Weights file '{path}' does not fit {module.GetName()}: {Printable(e.Message)} " +
                                            "It was probably saved from another architecture or size; retrain it or pass the right file.", e);
         }
+    }
+
+    /// <summary>What the file is when it is plainly not TorchSharp weights (text, or a PyTorch zip under another extension), else null.</summary>
+    private static string? NotWeights(string path)
+    {
+        var head = new byte[512];
+        int length;
+        using (var file = File.OpenRead(path)) length = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        var bytes = head.AsSpan(0, length);
+        if (bytes.StartsWith("PK\u0003\u0004"u8))
+            return "is a zip archive, as PyTorch's torch.save writes: give it a .pt or .pth extension so that it is read by parameter name";
+        if (length == 0) return "is empty";
+        var text = 0;
+        foreach (var b in bytes) if (b is (byte)'\n' or (byte)'\r' or (byte)'\t' || (b >= 0x20 && b < 0x7f)) text++;
+        return text == length ? "is a text file, not weights" : null;
+    }
+
+    /// <summary>A native error message without the raw bytes of a binary file (control characters and overlong text would reach the terminal).</summary>
+    private static string Printable(string message)
+    {
+        var clean = new string(message.Select(c => char.IsControl(c) || char.IsSurrogate(c) || c == '\uFFFD' ? '?' : c).ToArray());
+        return clean.Length > 300 ? clean[..300] + "..." : clean;
     }
 
     /// <summary>

@@ -146,6 +146,19 @@ public sealed class ExperimentHostTests : IDisposable
         Assert.Contains("does not exist", error);
         Assert.Contains("random initialisation", error);
 
+        // A text file, or binary bytes, given as weights: said plainly, and no raw bytes reach the terminal.
+        var notes = Path.Combine(output, "notes.txt");
+        File.WriteAllText(notes, "teacher trained on 2026-12-01, 92.4 % held-out\n");
+        (code, _, error) = await HostRun.Run(TinyExperiment.Definition, "eval", "--weights", notes);
+        Assert.Equal(1, code);
+        Assert.Contains($"Weights file '{notes}' is a text file, not weights", error);
+        var noise = Path.Combine(output, "noise.dat");
+        File.WriteAllBytes(noise, Enumerable.Range(0, 4096).Select(i => (byte)(i * 37 % 256)).ToArray());
+        (code, _, error) = await HostRun.Run(TinyExperiment.Definition, "eval", "--weights", noise);
+        Assert.Equal(1, code);
+        Assert.Contains($"Weights file '{noise}'", error);
+        Assert.DoesNotContain(error.TrimEnd(), c => char.IsControl(c) && c != '\n' && c != '\r');
+
         // A folder where a file is expected is named as a folder, not as missing.
         (code, _, error) = await HostRun.Run(TinyExperiment.Definition, "compare", "--out", folder, "--methods", "kd", "--teacher-weights", output);
         Assert.Equal(1, code);
