@@ -98,7 +98,14 @@ public static class TrainingCheckpoint
     {
         if (InputFile.Problem(path) is { } problem) throw new FileNotFoundException($"Checkpoint '{path}' {problem}.", path);
         using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
-        string Fix() => "Resume from the other checkpoint in the folder (best or last), or start the run again.";
+        string Fix() => Path.GetFileName(path) switch
+        {
+            // resume reads last.ckpt; best.ckpt holds the same kind of state, from the best epoch.
+            "last.ckpt" when File.Exists(Path.Combine(Path.GetDirectoryName(path) ?? ".", "best.ckpt")) =>
+                $"To continue from the best epoch instead, copy best.ckpt over it (cp '{Path.Combine(Path.GetDirectoryName(path) ?? ".", "best.ckpt")}' '{path}') and run resume again; or start the run again.",
+            "best.ckpt" => "Evaluate or export last.ckpt beside it instead (--checkpoint .../last.ckpt), or train the method again.",
+            _ => "Pass another checkpoint of the run (checkpoints/<method>/last.ckpt or best.ckpt), or train the method again.",
+        };
         var header = reader.BaseStream.Length >= Magic.Length + 4 + 32 + 8 ? reader.ReadBytes(Magic.Length) : [];
         if (Encoding.ASCII.GetString(header) != Magic) throw new InvalidDataException($"'{path}' is not a FofaDsl checkpoint (no {Magic} header). {Fix()}");
         var version = reader.ReadInt32();

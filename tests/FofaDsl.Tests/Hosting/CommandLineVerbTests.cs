@@ -57,6 +57,24 @@ public sealed class CommandLineVerbTests(TrainedTinyRun run) : IClassFixture<Tra
     }
 
     [Fact]
+    public async Task A_truncated_last_checkpoint_says_how_to_continue_and_the_advice_works()
+    {
+        await HostRun.Succeeds(TinyScratchExperiment.Definition, "train", "--out", scratch);
+        var last = Path.Combine(scratch, "checkpoints", "scratch", "last.ckpt");
+        var best = Path.Combine(scratch, "checkpoints", "scratch", "best.ckpt");
+        var bytes = File.ReadAllBytes(last);
+        File.WriteAllBytes(last, bytes[..(bytes.Length - 100)]);
+
+        var (code, _, error) = await HostRun.Run(TinyScratchExperiment.Definition, "resume", "--out", scratch);
+        Assert.Equal(1, code);
+        Assert.Contains($"Checkpoint '{last}' is truncated", error);
+        Assert.Contains($"cp '{best}' '{last}'", error);
+
+        File.Copy(best, last, overwrite: true);
+        await HostRun.Succeeds(TinyScratchExperiment.Definition, "resume", "--out", scratch);
+    }
+
+    [Fact]
     public async Task Eval_without_a_checkpoint_takes_the_last_method_the_run_trained_not_the_last_declared()
     {
         // TinyExperiment declares fofa last; this run trained only scratch.
