@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using FofaDsl.Data;
 using FofaDsl.Platform;
 using FofaDsl.Training;
@@ -9,9 +10,31 @@ namespace FofaDsl.Hosting;
 /// <summary>Runs a declared experiment from its generated <c>RunAsync(args)</c>: parses the command line and runs the verb.</summary>
 public static class ExperimentHost
 {
-    /// <summary>Parses <paramref name="args"/>, runs the command and returns the process exit code (0 ok, 1 failed, 2 bad arguments).</summary>
-    public static Task<int> RunAsync(ExperimentDefinition definition, string[] args, CancellationToken cancellation = default) =>
-        RunAsync(definition, args, Console.Out, Console.Error, cancellation);
+    /// <summary>
+    /// Parses <paramref name="args"/>, runs the command and returns the process exit code (0 ok, 1 failed, 2 bad arguments,
+    /// 130 interrupted by Ctrl-C, 143 by SIGTERM). The first Ctrl-C or SIGTERM lets the current step finish, writes a
+    /// checkpoint and says how to resume; a second Ctrl-C stops at once.
+    /// </summary>
+    public static async Task<int> RunAsync(ExperimentDefinition definition, string[] args, CancellationToken cancellation = default)
+    {
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var received = 0;
+        void OnSignal(PosixSignalContext context)
+        {
+            // A second signal keeps the default action: the process stops at once.
+            if (Interlocked.CompareExchange(ref received, (int)context.Signal, 0) != 0) return;
+            context.Cancel = true;
+            Console.Error.WriteLine($"{(context.Signal == PosixSignal.SIGTERM ? "SIGTERM" : "Ctrl-C")}: finishing the current step and writing a checkpoint; press Ctrl-C again to stop at once.");
+            interrupt.Cancel();
+        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        var code = await RunAsync(definition, args, Console.Out, Console.Error, interrupt.Token);
+        return code == Interrupted && received == (int)PosixSignal.SIGTERM ? 143 : code;
+    }
+
+    /// <summary>The exit code of a run stopped by Ctrl-C or by the caller's token (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
 
     /// <summary>
     /// Like <see cref="RunAsync(ExperimentDefinition, string[], CancellationToken)"/>, writing results and help to
@@ -97,6 +120,12 @@ public static class ExperimentHost
         {
             error.WriteLine(e.Message);
             return 2;
+        }
+        catch (OperationCanceledException e) when (cancellation.IsCancellationRequested)
+        {
+            var where = e is TrainingInterruptedException stopped ? stopped.Message : "It stopped before training had started; nothing was lost.";
+            error.WriteLine($"interrupted: {where} Continue with: resume --out {CommandContext.OutputFolder(experiment)}");
+            return Interrupted;
         }
         catch (Exception e) when (e is DatasetFormatException or NonFiniteLossException or ArgumentException or IOException or InvalidDataException or Weights.WeightLoadException or Backbones.StageGeometryMismatchException or ConvolutionDefectException)
         {

@@ -94,9 +94,17 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
             var skip = resuming ? state.StepInEpoch : 0;
             var batch = 0;
             var stepClock = Stopwatch.StartNew();
-            foreach (var (images, labels, indices) in BatchPrefetcher.Prefetch(loader.EpochWithIndices(epoch), depth: 2, cancellation))
+            // Not given the token: a cancellation is handled below, between two steps, where a checkpoint can be written
+            // (leaving the loop disposes the prefetcher, which stops its producer).
+            foreach (var (images, labels, indices) in BatchPrefetcher.Prefetch(loader.EpochWithIndices(epoch), depth: 2))
             {
-                cancellation.ThrowIfCancellationRequested();
+                if (cancellation.IsCancellationRequested)
+                {
+                    // Stopped between two steps: the checkpoint holds the run up to here, so resume continues exactly (while a
+                    // resumed epoch is still replaying its skipped batches, the checkpoint it started from already does).
+                    if (batch >= skip) SaveLast(new CheckpointState(Fingerprint, epoch, batch, globalStep, best, history, sums), step, optimizer, ema);
+                    throw new TrainingInterruptedException(step.MethodName, epoch + 1, globalStep, LastCheckpoint, cancellation);
+                }
                 // The loader hands over each batch; it is freed here, not left to the finalizer.
                 using var batchImages = images;
                 using var batchLabels = labels;

@@ -45,11 +45,16 @@ public sealed class ExperimentHostResumeTests : IDisposable
         var (code, _, error) = await HostRun.Run(TinyExperiment.Definition, [.. train, "--out", straight]);
         Assert.True(code == 0, error);
 
-        // Interrupted (as by Ctrl+C) once the first epoch's checkpoint is written: no step of the second epoch runs.
+        // Interrupted (as by Ctrl+C) once the first epoch's checkpoint is written: no step of the second epoch runs, the
+        // program says where it stopped and how to continue, and exits 130.
         using (var cancellation = new CancellationTokenSource())
         using (var log = new CancellingWriter(line => line.Contains("] epoch 1/2 ", StringComparison.Ordinal) && line.Contains("top-1", StringComparison.Ordinal), cancellation))
+        using (var errors = new StringWriter())
         {
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ExperimentHost.RunAsync(TinyExperiment.Definition, [.. train, "--out", split], log, TextWriter.Null, cancellation.Token));
+            var interrupted = await ExperimentHost.RunAsync(TinyExperiment.Definition, [.. train, "--out", split], log, errors, cancellation.Token);
+            Assert.Equal(ExperimentHost.Interrupted, interrupted);
+            Assert.Contains($"interrupted: Scratch stopped after step 2 (epoch 2); {Path.Combine(split, "checkpoints", "scratch", "last.ckpt")} holds the run up to there.", errors.ToString());
+            Assert.Contains($"Continue with: resume --out {split}", errors.ToString());
         }
         string[][] Steps(string folder) => File.ReadAllLines(Path.Combine(folder, "steps-scratch.csv")).Select(l => l.Split(',')[..^1]).ToArray();
         Assert.Equal(3, Steps(split).Length);
