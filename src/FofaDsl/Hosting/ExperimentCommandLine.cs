@@ -43,6 +43,7 @@ internal sealed class ExperimentCommandLine
     private readonly Option<bool> skipSelfCheck;
     private readonly Option<int?> checkpointEvery;
     private readonly Option<bool> resume;
+    private readonly Option<IReadOnlyList<int>?> seeds;
 
     /// <summary>Builds the command tree; <paramref name="run"/> executes the parsed options and returns the exit code.</summary>
     public ExperimentCommandLine(string experimentName, Func<RunOptions, int> run)
@@ -87,13 +88,20 @@ internal sealed class ExperimentCommandLine
         });
         checkpointEvery = Shared(IntOption("--checkpoint-every", "Also write the last checkpoint every N steps (default: the declared cadence, else epoch ends).", minimum: 0));
         resume = new Option<bool>("--resume") { Description = "Continue an interrupted run in --out from its checkpoints (same as the resume command)." };
+        seeds = new Option<IReadOnlyList<int>?>("--seeds")
+        {
+            Description = "Run every method under each of these seeds (e.g. 11,12,13; the teacher once, with the first) and print each run's mean ± sd and its difference from scratch with a 95 % confidence interval.",
+            HelpName = "LIST",
+            CustomParser = ParseSeeds,
+        };
 
         Root = new RootCommand($"{experimentName}: a FOFA distillation experiment. Without a command, runs compare.");
         foreach (var option in SharedOptions) Root.Options.Add(option);
         Root.Options.Add(resume);
+        Root.Options.Add(seeds);
         Root.SetAction(parse => run(Read(parse, "compare")));
 
-        Add("compare", "Train the teacher when a selected method needs one (or load --teacher-weights), then each selected method; print the results table.", run, resume);
+        Add("compare", "Train the teacher when a selected method needs one (or load --teacher-weights), then each selected method; print the results table.", run, resume, seeds);
         Add("train", "Train the teacher when needed and the selected methods (default: all); write checkpoints, student exports and metrics, without the results table.", run, resume);
         Add("resume", "Continue the interrupted train or compare run in --out from its checkpoints (reusing a trained teacher).", run);
 
@@ -202,6 +210,7 @@ internal sealed class ExperimentCommandLine
             SkipSelfCheck = parse.GetValue(skipSelfCheck),
             CheckpointEverySteps = parse.GetValue(checkpointEvery),
             Resume = command == "resume" || Verb<bool>("--resume"),
+            Seeds = Verb<IReadOnlyList<int>?>("--seeds"),
             Checkpoint = Verb<string?>("--checkpoint"),
             Weights = Verb<string?>("--weights"),
             Method = Verb<string?>("--method")?.Trim().ToLowerInvariant(),
@@ -254,6 +263,33 @@ internal sealed class ExperimentCommandLine
                 return null;
             },
         };
+    }
+
+    private static IReadOnlyList<int>? ParseSeeds(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var values = new List<int>();
+        foreach (var part in parts)
+        {
+            if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed) || seed < 0)
+            {
+                result.AddError($"--seeds needs non-negative integers separated by commas (e.g. --seeds 11,12,13), got '{part}' in '{text}'.");
+                return null;
+            }
+            values.Add(seed);
+        }
+        if (values.Count == 0)
+        {
+            result.AddError("--seeds needs at least one seed, e.g. --seeds 11,12,13.");
+            return null;
+        }
+        if (values.Distinct().Count() != values.Count)
+        {
+            result.AddError($"--seeds lists a seed twice ('{text}'): each seed is one repetition, so give each once.");
+            return null;
+        }
+        return values;
     }
 
     private static IReadOnlyList<string>? ParseMethods(ArgumentResult result)

@@ -75,6 +75,7 @@ public static class ExperimentHost
         {
             // Method names and the resolved schedule are checked before anything heavy starts: a typo or an impossible override is a usage error.
             options.SelectMethods(definition);
+            options.ValidateSeeds();
             resumed = ResumedRun(definition, options);
             // A resume continues with the run's recorded settings; the options given on this command line apply on top.
             experiment = Resolve(resumed?.Restore(definition) ?? definition, options);

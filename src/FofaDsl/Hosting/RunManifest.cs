@@ -24,6 +24,8 @@ public static class RunManifest
             ["resumed"] = options.Resume,
             ["fingerprint"] = experiment.Fingerprint,
             ["seed"] = experiment.Seed,
+            // compare --seeds: every seed each method ran under (the teacher's is "seed", the first).
+            ["seeds"] = options.Seeds,
             ["teacher"] = experiment.TeacherDescription,
             ["student"] = experiment.StudentDescription,
             ["methods"] = options.SelectMethods(experiment).Select(m => m.Name).ToList(),

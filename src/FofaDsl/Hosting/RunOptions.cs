@@ -79,6 +79,12 @@ public sealed record RunOptions
     /// <summary>Override of the seed.</summary>
     public int? Seed { get; init; }
 
+    /// <summary>
+    /// <c>compare --seeds 11,12,13</c>: run every selected method under each seed (the teacher once, with the first), and
+    /// summarise each run's mean, standard deviation and difference from scratch with a 95 % interval; null for one seed.
+    /// </summary>
+    public IReadOnlyList<int>? Seeds { get; init; }
+
     /// <summary>TorchSharp CPU threads, or null for <see cref="Platform.TorchRuntime.DefaultThreads"/> (half the cores).</summary>
     public int? Threads { get; init; }
 
@@ -156,6 +162,16 @@ public sealed record RunOptions
         TrainLimit = TrainLimit ?? data.TrainLimit,
         Augmentation = Augmentation ?? data.Augmentation,
     };
+
+    /// <summary>Refuses <c>--seeds</c> outside <c>compare</c> (or its resume) and together with <c>--seed</c>, naming the fix.</summary>
+    public void ValidateSeeds()
+    {
+        if (Seeds is null) return;
+        if (Seed is not null)
+            throw new ArgumentException("--seed and --seeds were both given: pass one seed with --seed, or several with --seeds (the teacher is trained with the first).");
+        if (Command is not ("compare" or "resume"))
+            throw new ArgumentException($"--seeds is an option of compare (and of its resume), not of {Command}: run compare --seeds {string.Join(',', Seeds)}, or pass one --seed.");
+    }
 
     /// <summary>The declared methods <see cref="Methods"/> selects, in its order; throws naming an undeclared one and the declared ones.</summary>
     public IReadOnlyList<MethodDefinition> SelectMethods(ExperimentDefinition experiment)

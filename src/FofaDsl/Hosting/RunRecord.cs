@@ -21,7 +21,13 @@ internal sealed class RunRecord
         Command = command;
         Methods = methods;
         SameDeclaration = sameDeclaration;
+        Seeds = root.TryGetProperty("seeds", out var s) && s.ValueKind == JsonValueKind.Array && s.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out _))
+            ? s.EnumerateArray().Select(e => e.GetInt32()).ToList() is { Count: > 0 } list ? list : null
+            : null;
     }
+
+    /// <summary>The seeds of a <c>compare --seeds</c> run, which its resume runs again; null for a one-seed run.</summary>
+    public IReadOnlyList<int>? Seeds { get; }
 
     /// <summary>The verb the run was started with: <c>train</c> or <c>compare</c>.</summary>
     public string Command { get; }

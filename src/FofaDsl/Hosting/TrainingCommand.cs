@@ -35,8 +35,13 @@ internal static class TrainingCommand
             if (options.Methods is null && previous.Methods is not null)
                 methods = (options with { Methods = previous.Methods }).SelectMethods(experiment);
         }
-        options = options with { Command = command, Methods = methods.Select(m => m.Name).ToList() };
-        if (options.Resume) EnsureResumable(experiment, outputDirectory, methods);
+        // A resume of compare --seeds runs the same seeds again, finished runs being read back from their checkpoints.
+        var seeds = options.Seeds ?? (options.Resume && options.Seed is null ? context.Resumed?.Seeds : null);
+        // The teacher (and every file of the run that is not per seed) goes with the first seed.
+        if (seeds is not null) experiment = experiment with { Seed = seeds[0] };
+        options = options with { Command = command, Methods = methods.Select(m => m.Name).ToList(), Seeds = seeds };
+        context = context with { Experiment = experiment, Options = options };
+        if (options.Resume) EnsureResumable(experiment, outputDirectory, methods, seeds);
         RequireTeacherAndWeights(experiment, methods, outputDirectory, options.Resume);
 
         CreateOutputDirectory(outputDirectory);
@@ -46,14 +51,14 @@ internal static class TrainingCommand
         // Said only once the checkpoints accepted them, and only for the settings that are not the declaration's.
         if (context.Adopted.Count > 0) output.WriteLine($"resume: continuing with the run's {string.Join(" ", context.Adopted)}");
         output.WriteLine($"{experiment.Name}: {train.Count} training and {test.Count} held-out images ({experiment.Data.Dataset}{(experiment.Data.Path is null ? ", embedded subset" : $", {experiment.Data.Path}")}), " +
-                         $"image size {experiment.Data.ImageSize}, seed {experiment.Seed}, device {context.Device}, {torch.get_num_threads()} CPU threads; output in {outputDirectory}");
+                         $"image size {experiment.Data.ImageSize}, {(seeds is null ? $"seed {experiment.Seed}" : $"seeds {string.Join(",", seeds)}")}, device {context.Device}, {torch.get_num_threads()} CPU threads; output in {outputDirectory}");
         // Given weights are loaded before the manifest is written: a file that does not fit its model is refused in
         // seconds, not after the teacher's training, and the record of the run already in --out stays as it was.
         var givenTeacher = LoadGivenTeacher(experiment, methods);
         CheckStudentWeights(experiment);
         RunManifest.Write(Path.Combine(outputDirectory, "manifest.json"), experiment, options, context.Device, context.SelfCheck);
 
-        var session = new Session(context with { Options = options }, display, outputDirectory, train, test,
+        var session = new Session(context, display, outputDirectory, train, test,
             command == "compare" ? new ResultsTable(Path.Combine(outputDirectory, $"results-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv")) : null, givenTeacher);
         display.Run(() => session.Methods(methods));
         display.Output.Flush();
@@ -63,21 +68,28 @@ internal static class TrainingCommand
     private static string CheckpointFolder(string outputDirectory, string name) => Path.Combine(outputDirectory, "checkpoints", name);
 
     /// <summary>
+    /// The name of a method's files (checkpoint folder, student export, metrics): the method's own, or under
+    /// <c>compare --seeds</c> the method and the seed, e.g. <c>kd-seed12</c>.
+    /// </summary>
+    internal static string RunName(string method, int? seed) =>
+        seed is { } s ? string.Create(CultureInfo.InvariantCulture, $"{method}-seed{s}") : method;
+
+    /// <summary>
     /// Refuses, before the manifest or any checkpoint is written, to resume a checkpoint this run would continue under
     /// other settings (a changed optimizer, augmentation, learning rate, ...), naming each: see <see cref="MethodCheckpoint.EnsureResumable"/>.
     /// The run's recorded settings were adopted already (<see cref="RunRecord.Restore"/>), so what differs was given on this command line.
     /// </summary>
-    private static void EnsureResumable(ExperimentDefinition experiment, string outputDirectory, IReadOnlyList<MethodDefinition> methods)
+    private static void EnsureResumable(ExperimentDefinition experiment, string outputDirectory, IReadOnlyList<MethodDefinition> methods, IReadOnlyList<int>? seeds)
     {
-        var runs = methods.Select(m => m.Name).ToList();
+        var runs = (seeds ?? [experiment.Seed]).SelectMany(seed => methods.Select(m => (Method: m.Name, File: RunName(m.Name, seeds is null ? null : seed), Seed: seed))).ToList();
         // The teacher's checkpoint is continued only while no trained or given teacher replaces it. Its schedule
         // differs from the students' in epochs alone, which the check leaves free.
         if (methods.Any(m => m.NeedsTeacher) && experiment.TeacherWeights is null && !File.Exists(Path.Combine(outputDirectory, "teacher.safetensors")))
-            runs.Insert(0, MethodCheckpoint.TeacherMethod);
-        foreach (var name in runs)
+            runs.Insert(0, (MethodCheckpoint.TeacherMethod, MethodCheckpoint.TeacherMethod, experiment.Seed));
+        foreach (var (method, file, seed) in runs)
         {
-            var last = Path.Combine(CheckpointFolder(outputDirectory, name), "last.ckpt");
-            if (File.Exists(last)) MethodCheckpoint.EnsureResumable(experiment, name, experiment.Schedule, last);
+            var last = Path.Combine(CheckpointFolder(outputDirectory, file), "last.ckpt");
+            if (File.Exists(last)) MethodCheckpoint.EnsureResumable(experiment with { Seed = seed }, method, experiment.Schedule, last);
         }
     }
 
@@ -154,45 +166,69 @@ internal static class TrainingCommand
             using var report = new RunReport(outputDirectory);
             // The teacher is trained (or loaded) once, and only when a selected method distils from it.
             var teacher = methods.Any(m => m.NeedsTeacher) ? PrepareTeacher(report) : null;
+            var seeds = context.Options.Seeds;
+            // Several seeds: differences are taken from the run without a teacher (scratch), seed by seed.
+            var comparison = seeds is null ? null : new SeedComparison(methods.FirstOrDefault(m => !m.NeedsTeacher)?.Name);
 
-            foreach (var method in methods)
+            foreach (var seed in seeds ?? [experiment.Seed])
             {
-                torch.manual_seed(experiment.Seed);
-                var student = experiment.CreateStudent();
-                if (experiment.StudentWeights is { } initial) ModelWeights.LoadInitialisation(student, initial);
-                var step = method.CreateStep(new MethodContext(method.NeedsTeacher ? teacher : null, student, train.Count));
-                var result = Train(step, experiment.Schedule, method.Name);
-                report.Add(method.Name, result);
-                // Student-only export for deployment: PyTorch-readable, timm/torchvision parameter names.
-                var export = Path.Combine(outputDirectory, $"student-{method.Name}.safetensors");
-                ModelWeights.Save(student, export);
-                if (table is not null)
+                // Seed-major: each seed's comparison is complete before the next seed starts.
+                var seeded = experiment with { Seed = seed };
+                foreach (var method in methods)
                 {
-                    table.Add($"student {experiment.StudentDescription}", step.MethodName, result.TestTop1, result.WallTime);
-                    Output.WriteLine();
-                    Output.Write(table);
-                    Output.WriteLine();
+                    var run = RunName(method.Name, seeds is null ? null : seed);
+                    torch.manual_seed(seed);
+                    var student = seeded.CreateStudent();
+                    if (seeded.StudentWeights is { } initial) ModelWeights.LoadInitialisation(student, initial);
+                    var step = method.CreateStep(new MethodContext(method.NeedsTeacher ? teacher : null, student, train.Count));
+                    var result = Train(step, seeded, seeded.Schedule, method.Name, run);
+                    report.Add(run, result);
+                    // Student-only export for deployment: PyTorch-readable, timm/torchvision parameter names.
+                    var export = Path.Combine(outputDirectory, $"student-{run}.safetensors");
+                    ModelWeights.Save(student, export);
+                    comparison?.Add(method.Name, seed, result.TestTop1);
+                    if (table is not null)
+                    {
+                        table.Add($"student {experiment.StudentDescription}", step.MethodName, seed, result.TestTop1, result.WallTime);
+                        Output.WriteLine();
+                        Output.Write(table);
+                        Output.WriteLine();
+                    }
+                    else
+                    {
+                        Output.WriteLine(Summary(run, result, $"student in {export}"));
+                    }
                 }
-                else
-                {
-                    Output.WriteLine(Summary(method.Name, result, $"student in {export}"));
-                }
+                if (comparison is not null) Summarise(comparison, seed);
             }
             report.SavePlots();
             Output.WriteLine($"curves: {Path.Combine(outputDirectory, "accuracy.png")}, loss-<method>.png; metrics-<method>.csv, steps-<method>.csv; TensorBoard: {Path.Combine(outputDirectory, "tensorboard")}");
         }
 
-        /// <summary>Trains one step with checkpoints in <c>checkpoints/&lt;name&gt;/</c>, progress on the display and a row per step in <c>steps-&lt;name&gt;.csv</c>.</summary>
-        private TrainingResult Train(ITrainingStep step, TrainingSchedule schedule, string name)
+        /// <summary>Prints the comparison over the seeds run so far and writes it to <c>seeds-summary.csv</c>.</summary>
+        private void Summarise(SeedComparison comparison, int lastSeed)
         {
-            using var steps = new StepMetricsWriter(Path.Combine(outputDirectory, $"steps-{name}.csv"));
-            var loop = new TrainingLoop(schedule, experiment.Seed, experiment.Data.ImageSize, Output.WriteLine, context.Device)
+            var path = Path.Combine(outputDirectory, "seeds-summary.csv");
+            comparison.WriteCsv(path);
+            Output.WriteLine();
+            var difference = comparison.Reference is null ? "" : $"; Δ: paired difference from {comparison.Reference}, 95 % confidence interval (Student's t over seeds)";
+            Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"held-out top-1 (%) over the seeds up to {lastSeed}{difference}; also in {path}"));
+            Output.Write(comparison);
+            Output.WriteLine();
+        }
+
+        /// <summary>Trains one step with checkpoints in <c>checkpoints/&lt;name&gt;/</c>, progress on the display and a row per step in <c>steps-&lt;name&gt;.csv</c>.</summary>
+        private TrainingResult Train(ITrainingStep step, ExperimentDefinition seeded, TrainingSchedule schedule, string method, string run)
+        {
+            using var steps = new StepMetricsWriter(Path.Combine(outputDirectory, $"steps-{run}.csv"));
+            var loop = new TrainingLoop(schedule, seeded.Seed, seeded.Data.ImageSize, Output.WriteLine, context.Device)
             {
-                CheckpointDirectory = CheckpointFolder(outputDirectory, name),
-                CheckpointEverySteps = experiment.CheckpointEverySteps,
-                Augmentation = experiment.Data.Augmentation,
-                Fingerprint = MethodCheckpoint.Fingerprint(experiment, name, schedule),
-                Progress = new CompositeTrainingProgress(display.ForMethod(name), steps),
+                CheckpointDirectory = CheckpointFolder(outputDirectory, run),
+                CheckpointEverySteps = seeded.CheckpointEverySteps,
+                Augmentation = seeded.Data.Augmentation,
+                // The method's own name: eval and export rebuild its step from the checkpoint.
+                Fingerprint = MethodCheckpoint.Fingerprint(seeded, method, schedule),
+                Progress = new CompositeTrainingProgress(display.ForMethod(run), steps),
             };
             var resumeFrom = context.Options.Resume && File.Exists(loop.LastCheckpoint) ? loop.LastCheckpoint : null;
             return loop.Run(step, train, test, context.Cancellation, resumeFrom);
@@ -214,11 +250,11 @@ internal static class TrainingCommand
             }
 
             var result = Train(DistillationStep.Supervised(teacher, experiment.Weights.LabelSmoothing, "Supervised"),
-                experiment.Schedule with { Epochs = experiment.TeacherEpochs }, MethodCheckpoint.TeacherMethod);
+                experiment, experiment.Schedule with { Epochs = experiment.TeacherEpochs }, MethodCheckpoint.TeacherMethod, MethodCheckpoint.TeacherMethod);
             ModelWeights.Save(teacher, trained);
             Output.WriteLine($"teacher saved to {trained} (reuse it with --teacher-weights {trained})");
             if (table is null) Output.WriteLine(Summary(MethodCheckpoint.TeacherMethod, result, $"teacher in {trained}"));
-            table?.Add($"teacher {experiment.TeacherDescription}", "Supervised", result.TestTop1, result.WallTime);
+            table?.Add($"teacher {experiment.TeacherDescription}", "Supervised", experiment.Seed, result.TestTop1, result.WallTime);
             report.Add(MethodCheckpoint.TeacherMethod, result);
             return teacher;
         }
@@ -230,7 +266,7 @@ internal static class TrainingCommand
             var clock = Stopwatch.StartNew();
             var top1 = Evaluator.Top1(teacher, test, experiment.Schedule.BatchSize, experiment.Data.ImageSize, context.Device);
             Output.WriteLine($"teacher loaded from {weights}: {Percent("top-1", top1)}");
-            table?.Add($"teacher {experiment.TeacherDescription}", "loaded", top1, clock.Elapsed);
+            table?.Add($"teacher {experiment.TeacherDescription}", "loaded", experiment.Seed, top1, clock.Elapsed);
             return teacher;
         }
 

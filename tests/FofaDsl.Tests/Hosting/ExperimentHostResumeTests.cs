@@ -73,6 +73,72 @@ public sealed class ExperimentHostResumeTests : IDisposable
         Assert.Equal(File.ReadAllBytes(Path.Combine(straight, "student-scratch.safetensors")), File.ReadAllBytes(Path.Combine(split, "student-scratch.safetensors")));
     }
 
+    [Fact]
+    public async Task Compare_over_seeds_trains_the_teacher_once_summarises_against_scratch_and_resumes_after_an_interruption()
+    {
+        string[] compare = ["compare", "--methods", "scratch,kd", "--seeds", "3,4", "--train-limit", "16", "--augmentation", "none"];
+        var straight = Path.Combine(output, "seeds");
+        var log = await HostRun.Succeeds(TinyExperiment.Definition, [.. compare, "--out", straight]);
+        Assert.Contains("seeds 3,4", log);
+
+        // One results row per seed and run after the teacher's; the teacher was trained once, with the first seed.
+        var rows = File.ReadAllLines(Directory.GetFiles(straight, "results-*.csv").Single());
+        Assert.Equal("model,method,seed,top1,wall_seconds", rows[0]);
+        // From the end: the model's description has commas of its own.
+        var fields = rows[1..].Select(r => r.Split(',')[^4..]).ToList();
+        Assert.Equal(["\"Supervised\"", "\"Scratch\"", "\"Logit KD\"", "\"Scratch\"", "\"Logit KD\""], fields.Select(f => f[0]));
+        Assert.Equal(["3", "3", "3", "4", "4"], fields.Select(f => f[1]));
+        double Top1(int row) => double.Parse(fields[row - 1][2], System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var run in new[] { "scratch-seed3", "kd-seed3", "scratch-seed4", "kd-seed4" })
+        {
+            Assert.True(File.Exists(Path.Combine(straight, "checkpoints", run, "last.ckpt")), run);
+            Assert.True(File.Exists(Path.Combine(straight, $"student-{run}.safetensors")), run);
+        }
+
+        // The summary's difference is kd minus scratch, seed by seed, from the rows above.
+        var summary = File.ReadAllLines(Path.Combine(straight, "seeds-summary.csv"));
+        Assert.Equal(3, summary.Length);
+        var kd = summary[2].Split(',');
+        Assert.Equal("\"kd\"", kd[0]);
+        var expectedDelta = (Top1(3) - Top1(2) + Top1(5) - Top1(4)) / 2;
+        // The rows round top-1 to 4 decimals, the summary to 6.
+        Assert.Equal(expectedDelta, double.Parse(kd[4], System.Globalization.CultureInfo.InvariantCulture), tolerance: 1e-4);
+        Assert.Contains("Δ vs scratch [95 % CI]", log);
+
+        // A one-seed run with --seed 4 gives the second seed's numbers: the seed is the whole difference between rows.
+        var single = Path.Combine(output, "seed4");
+        await HostRun.Succeeds(TinyExperiment.Definition, ["compare", "--methods", "scratch", "--seed", "4", "--train-limit", "16", "--augmentation", "none", "--out", single]);
+        var singleRow = File.ReadAllLines(Directory.GetFiles(single, "results-*.csv").Single())[1].Split(',')[^4..];
+        Assert.Equal(fields[3][2], singleRow[2]);
+
+        // Interrupted in the second seed, then resumed with nothing but the folder: the same summary as the straight run.
+        var split = Path.Combine(output, "seeds-split");
+        using (var cancellation = new CancellationTokenSource())
+        using (var writer = new CancellingWriter(line => line.StartsWith("held-out top-1 (%) over the seeds up to 3", StringComparison.Ordinal), cancellation))
+        using (var errors = new StringWriter())
+        {
+            var code = await ExperimentHost.RunAsync(TinyExperiment.Definition, [.. compare, "--out", split], writer, errors, cancellation.Token);
+            Assert.True(code == ExperimentHost.Interrupted, errors.ToString());
+        }
+        Assert.False(File.Exists(Path.Combine(split, "student-kd-seed4.safetensors")));
+        var resumed = await HostRun.Succeeds(TinyExperiment.Definition, "resume", "--out", split);
+        Assert.Contains("seeds 3,4", resumed);
+        Assert.Equal(summary, File.ReadAllLines(Path.Combine(split, "seeds-summary.csv")));
+    }
+
+    [Theory]
+    [InlineData(new[] { "compare", "--seeds", "1,1" }, "lists a seed twice")]
+    [InlineData(new[] { "compare", "--seeds", "1,x" }, "got 'x'")]
+    [InlineData(new[] { "compare", "--seeds", "1,2", "--seed", "3" }, "--seed and --seeds were both given")]
+    [InlineData(new[] { "train", "--seeds", "1,2" }, "Unknown option '--seeds'")]
+    public async Task Bad_seed_lists_are_usage_errors(string[] args, string message)
+    {
+        var (code, _, error) = await HostRun.Run(TinyExperiment.Definition, [.. args, "--out", Path.Combine(output, "bad")]);
+        Assert.Equal(2, code);
+        Assert.Contains(message, error);
+        Assert.False(Directory.Exists(Path.Combine(output, "bad")));
+    }
+
     /// <summary>Keeps what the run prints and cancels it at the first line <paramref name="trigger"/> accepts (the epoch's log line, written after its checkpoint).</summary>
     private sealed class CancellingWriter(Func<string, bool> trigger, CancellationTokenSource cancellation) : StringWriter
     {

@@ -37,7 +37,7 @@ public sealed class ExperimentHostTests : IDisposable
             .Select(line => line[..line.LastIndexOf(',')])
             .ToArray();
         var first = Rows("a");
-        Assert.Equal("model,method,top1", first[0]);
+        Assert.Equal("model,method,seed,top1", first[0]);
         Assert.Equal(5, first.Length); // header, teacher, scratch, kd, fofa
         Assert.Equal(["Supervised", "Scratch", "Logit KD", "FOFA"], first[1..].Select(r => r.Split("\",\"")[1].Split('"')[0]));
         Assert.Equal(first, Rows("b"));
