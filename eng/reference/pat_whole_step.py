@@ -413,6 +413,7 @@ def run_steps(torch, distiller, images, labels, teacher_eval, with_facts):
         loss.backward()
         grads = {n: fingerprint(torch, p.grad) for n, p in trainable}
         grad_is_none = [n for n, p in trainable if p.grad is None]
+        grad_is_zero = [n for n, p in trainable if p.grad is not None and not bool(p.grad.any())]
         optimizer.step()
 
         after = teacher_bufs()
@@ -432,6 +433,7 @@ def run_steps(torch, distiller, images, labels, teacher_eval, with_facts):
             fact.update({
                 "step": step + 1,
                 "gradientIsNoneAfterBackward": grad_is_none,
+                "gradientIsExactlyZeroAfterBackward": grad_is_zero,
                 "plainTeacherOutputRequiresGrad": rec["plain_teacher_logits_requires_grad"],
                 "plainTeacherFeaturesRequireGrad": rec["plain_teacher_feat_requires_grad"],
                 "storedFeedbackRequiresGrad": {
@@ -506,6 +508,7 @@ def run_scenario(torch, pat_mod, scenario, out_dir, meta):
         "teacherBuffersChangedPerStep": [f["teacherBuffersChanged"] for f in loop_facts],
         "teacherBuffersMaxAbsChangeTotal": tb_moved,
         "lossesPerStep": [s["losses"] for s in loop_steps],
+        "maxAbsTrainableParameterDifferenceAfterLastStep": max_param_diff(torch, distiller, loop),
         "lossDifferenceLoopMinusFrozenPerStep": [
             {k: s["losses"][k] - r["losses"][k] for k in s["losses"]} for s, r in zip(loop_steps, steps)],
     }
@@ -572,9 +575,12 @@ def run_scenario(torch, pat_mod, scenario, out_dir, meta):
     os.makedirs(out_dir, exist_ok=True)
     json_path = os.path.join(out_dir, scenario + ".json")
     with open(json_path, "w") as f:
-        json.dump(doc, f, indent=1, allow_nan=False)
+        json.dump(doc, f, separators=(",", ":"), allow_nan=False)
         f.write("\n")
-    tensors = [("init." + n, t) for n, t in init_state]
+    # The RAA position table is 5000 x 1 x dim; only its first rows are ever read (by batch position in PAT), so the
+    # committed file keeps 64 of them. They are float32 values (computed in float32 by PAT), which the C# side loads
+    # instead of its own table, whose float64 arithmetic can differ in the last float32 bit.
+    tensors = [("init." + n, t[:64] if n.endswith("positional_encodings") else t) for n, t in init_state]
     tensors += [("input.images", images), ("input.labels", labels)]
     st_path = os.path.join(out_dir, scenario + ".safetensors")
     write_safetensors(torch, st_path, tensors, {"scenario": scenario, "pat_commit": meta["patCommit"]})

@@ -39,8 +39,9 @@ public sealed class FofaAttribute : Attribute
     public bool Feedback { get; set; } = true;
 
     /// <summary>
-    /// Reproduce the three quirks of the authors' reference code (SE returns only its gate,
-    /// position code indexed by batch, last token dropped as class token). Off by default.
+    /// Reproduce the four quirks of the authors' reference code (SE returns only its gate,
+    /// position code indexed by batch, last token dropped as class token, prompt output reshaped
+    /// to tokens without permuting back). Off by default.
     /// </summary>
     public bool ReferenceCodeQuirks { get; set; }
 }

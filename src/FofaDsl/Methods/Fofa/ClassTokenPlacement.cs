@@ -4,8 +4,9 @@ using static TorchSharp.torch;
 namespace FofaDsl.Methods.Fofa;
 
 /// <summary>
-/// Token-to-spatial conversions that honour quirk 3 of the reference code (spec section 5): with
-/// <c>classTokenLast</c> the LAST token is taken as the class token instead of timm's first.
+/// Token-to-spatial conversions that honour quirks 3 and 4 of the reference code (spec section 5): with
+/// <c>classTokenLast</c> the LAST token is taken as the class token instead of timm's first, and a prompt's
+/// spatial output goes back to tokens by reinterpreting its <c>[B, C, H, W]</c> memory as <c>[B, H*W, C]</c>.
 /// </summary>
 internal static class ClassTokenPlacement
 {
@@ -25,11 +26,18 @@ internal static class ClassTokenPlacement
         return (ToSpatial(x, geometry, classTokenLast), classToken);
     }
 
-    /// <summary>Inverse of <see cref="Split"/>: back to the stage's own layout, the class token where it was.</summary>
+    /// <summary>
+    /// Inverse of <see cref="Split"/>: back to the stage's own layout, the class token where it was. With
+    /// <paramref name="classTokenLast"/> (the reference code's mode) the tokens are made as the authors' prompt block makes
+    /// them (quirk 4): <c>reshape(b, h*w, d)</c> of the <c>[b, d, h, w]</c> map without permuting back, which scrambles
+    /// channels and positions; the default permutes, so token <c>i</c> is position <c>i</c>.
+    /// </summary>
     public static Tensor Join(Tensor spatial, Tensor? classToken, StageGeometry geometry, bool classTokenLast)
     {
         if (geometry.Layout == StageLayout.Spatial) return spatial;
-        var tokens = StageTensors.SpatialToTokens(spatial);
+        var tokens = classTokenLast
+            ? spatial.contiguous().reshape(spatial.shape[0], spatial.shape[2] * spatial.shape[3], spatial.shape[1])
+            : StageTensors.SpatialToTokens(spatial);
         if (classToken is null) return tokens;
         return classTokenLast ? cat([tokens, classToken], 1) : cat([classToken, tokens], 1);
     }

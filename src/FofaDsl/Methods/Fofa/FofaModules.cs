@@ -20,7 +20,7 @@ public sealed class FofaModules : nn.Module
 {
     private readonly RegionAwareAttention? region_attention;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> aligners;
-    private readonly ModuleDict<AdaptiveFeedbackPrompt> prompt_blocks;
+    private readonly PromptBlocksByStage prompt_blocks;
 
     /// <summary>Builds the modules of <paramref name="options"/> for the stage shapes of <paramref name="teacher"/> and <paramref name="student"/>.</summary>
     /// <param name="teacher">The teacher, read for its stage shapes only.</param>
@@ -58,12 +58,12 @@ public sealed class FofaModules : nn.Module
                 aligners.Add(new DirectStageAligner(studentStages[i], TeacherStages[i], quirks));
         }
 
-        prompt_blocks = new ModuleDict<AdaptiveFeedbackPrompt>();
+        prompt_blocks = new PromptBlocksByStage();
         if (options.UsePrompts)
         {
             foreach (var stage in options.PromptStages.Order())
             {
-                prompt_blocks.Add(StageKey(stage), new AdaptiveFeedbackPrompt(
+                prompt_blocks.Add(stage, new AdaptiveFeedbackPrompt(
                     teacher.StageInputGeometry(stage), TeacherStages[stage - 1], options.UseFeedback, quirks));
             }
         }
@@ -84,7 +84,7 @@ public sealed class FofaModules : nn.Module
 
     /// <summary>The prompt before teacher stage <paramref name="stage"/> (1..4), or null where there is none.</summary>
     public AdaptiveFeedbackPrompt? PromptFor(int stage) =>
-        prompt_blocks.TryGetValue(StageKey(stage), out var prompt) ? prompt : null;
+        prompt_blocks.For(stage);
 
     /// <summary>Writes every prompt block's stored feedback: with the weights, all the state FOFA carries from step to step.</summary>
     public void SaveFeedback(BinaryWriter writer)
@@ -107,7 +107,7 @@ public sealed class FofaModules : nn.Module
     /// <summary>Forgets all stored feedback (e.g. before a batch of another size, or a new run).</summary>
     public void ResetFeedback()
     {
-        foreach (var prompt in prompt_blocks.values()) prompt.ClearFeedback();
+        foreach (var prompt in prompt_blocks.All) prompt.ClearFeedback();
     }
 
     /// <summary>
@@ -154,8 +154,6 @@ public sealed class FofaModules : nn.Module
         var inputs = region_attention is null ? studentStages.ToArray() : region_attention.call(studentStages.ToArray());
         return inputs.Select((x, i) => aligners[i].call(x).MoveToOuterDisposeScope()).ToArray();
     }
-
-    private static string StageKey(int stage) => stage.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static void CheckStages(StagedBackbone backbone, string name)
     {

@@ -10,8 +10,9 @@ namespace FofaDsl.Methods.Fofa;
 /// <param name="UseRegionAwareAttention">False aligns each student stage directly to its teacher stage (FitNet-like ablation).</param>
 /// <param name="UsePrompts">False distils from the plain teacher's features and drops the prompt regularisation.</param>
 /// <param name="UseFeedback">False lets the prompt block act on the stage input alone (ablation "AFP w/o feedback"); ignored without prompts.</param>
-/// <param name="ReferenceCodeQuirks">Reproduces the three quirks of the authors' code (spec section 5): gate-only SE,
-/// position code indexed by batch position, and the LAST token treated as the class token.</param>
+/// <param name="ReferenceCodeQuirks">Reproduces the four quirks of the authors' code (spec section 5 and the README): gate-only SE,
+/// position code indexed by batch position, the LAST token treated as the class token, and a prompt's output turned back
+/// into tokens by a plain reshape of <c>[B, C, H, W]</c> (no permute), which scrambles a token teacher's tokens.</param>
 public sealed record FofaOptions(
     int Queries = 64,
     int TokenWidth = 512,

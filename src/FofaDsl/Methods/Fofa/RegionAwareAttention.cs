@@ -129,8 +129,16 @@ public sealed class RegionAwareAttention : nn.Module<Tensor[], Tensor[]>
     internal Tensor PositionCode(long batch, Device device)
     {
         if (!positionCodePerBatchIndex) return position_code;
+        if (ReferencePositionTable is { } table) return table.narrow(0, 0, batch).to(device).unsqueeze(1);
         return SinusoidalPositionCode.Create((int)batch, dim).to(device).unsqueeze(1);
     }
+
+    /// <summary>
+    /// With quirk 2, the rows to add by batch position instead of <see cref="SinusoidalPositionCode"/>'s: the whole-step
+    /// comparison with the authors' code loads their float32 table here, whose sines differ from any other float32
+    /// computation in the last bit (libtorch versions round their vectorised sin and exp differently).
+    /// </summary>
+    internal Tensor? ReferencePositionTable { get; set; }
 
     private Tensor SplitHeads(Tensor x) => x.reshape(x.shape[0], x.shape[1], heads, dim / heads).transpose(1, 2);
 }
