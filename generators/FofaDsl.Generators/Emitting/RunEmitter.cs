@@ -91,6 +91,9 @@ internal static class RunEmitter
         w.Line($"    UsePrompts = {Bool(fofa.Prompts)},");
         w.Line($"    UseFeedback = {Bool(fofa.Feedback)},");
         w.Line($"    ReferenceCodeQuirks = {Bool(fofa.ReferenceCodeQuirks)},");
+        // Emitted only when declared, so the generated code of experiments without them reads as before.
+        if (fofa.FeatureWeight is { } featureWeight) w.Line($"    FeatureWeight = {Literals.Double(featureWeight)},");
+        if (fofa.FeatureWarmupEpochs > 0) w.Line($"    FeatureWarmupEpochs = {Int(fofa.FeatureWarmupEpochs)},");
         w.Line("};");
         w.Line();
 

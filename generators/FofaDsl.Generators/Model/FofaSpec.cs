@@ -14,7 +14,9 @@ internal sealed record FofaSpec(
     bool RegionAwareAttention,
     bool Prompts,
     bool Feedback,
-    bool ReferenceCodeQuirks)
+    bool ReferenceCodeQuirks,
+    double? FeatureWeight = null,
+    int FeatureWarmupEpochs = 0)
 {
     /// <summary>Whether the run has prompts at all: switched on and before at least one stage.</summary>
     public bool HasPrompts => Prompts && PromptStages.Count > 0;
@@ -40,6 +42,8 @@ internal sealed record FofaSpec(
         if (TokenWidth != other.TokenWidth) differences.Add("d " + TokenWidth.ToString(CultureInfo.InvariantCulture));
         if (Heads != other.Heads) differences.Add(Heads.ToString(CultureInfo.InvariantCulture) + " heads");
         Switch(ReferenceCodeQuirks, other.ReferenceCodeQuirks, "reference-code quirks");
+        if (FeatureWeight != other.FeatureWeight && FeatureWeight is { } weight) differences.Add("feature weight " + weight.ToString("0.###", CultureInfo.InvariantCulture));
+        if (FeatureWarmupEpochs != other.FeatureWarmupEpochs) differences.Add("feature warm-up " + FeatureWarmupEpochs.ToString(CultureInfo.InvariantCulture));
         return differences;
     }
 }

@@ -49,6 +49,16 @@ internal sealed partial class ExperimentParser
             }
         }
 
+        // FeatureWeight unset (NaN, the attribute's default) keeps the [LossWeights] Feature weight.
+        var featureWeight = fofa?.Double("FeatureWeight", double.NaN) ?? double.NaN;
+        if (!double.IsNaN(featureWeight) && !(featureWeight >= 0 && !double.IsInfinity(featureWeight)))
+        {
+            Report(DiagnosticCatalog.ValueOutOfRange, fofa?.LocationOf("FeatureWeight"), "FeatureWeight", featureWeight.ToString(CultureInfo.InvariantCulture), "use a weight of 0 or more");
+            valid = false;
+        }
+        var featureWarmup = fofa?.Int("FeatureWarmupEpochs", 0) ?? 0;
+        if (featureWarmup < 0) { Report(DiagnosticCatalog.ValueOutOfRange, fofa?.LocationOf("FeatureWarmupEpochs"), "FeatureWarmupEpochs", featureWarmup, "use 0 (no warm-up) or more epochs"); valid = false; }
+
         var prompts = fofa?.Bool("Prompts", true) ?? true;
         if (teacher is { IsTapped: true } && prompts && stages.Length > 0)
         {
@@ -59,7 +69,8 @@ internal sealed partial class ExperimentParser
         return valid
             ? new FofaSpec(queries, grid, width, heads, new EquatableArray<int>(stages),
                 fofa?.Bool("RegionAwareAttention", true) ?? true, prompts,
-                fofa?.Bool("Feedback", true) ?? true, fofa?.Bool("ReferenceCodeQuirks", false) ?? false)
+                fofa?.Bool("Feedback", true) ?? true, fofa?.Bool("ReferenceCodeQuirks", false) ?? false,
+                double.IsNaN(featureWeight) ? null : featureWeight, featureWarmup)
             : null;
     }
 

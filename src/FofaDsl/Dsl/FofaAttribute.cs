@@ -44,4 +44,17 @@ public sealed class FofaAttribute : Attribute
     /// to tokens without permuting back). Off by default.
     /// </summary>
     public bool ReferenceCodeQuirks { get; set; }
+
+    /// <summary>
+    /// Weight of this run's feature loss, in place of <see cref="LossWeightsAttribute.Feature"/> (which applies when it
+    /// is not set), e.g. a smaller one for short schedules, where the feature loss of raw teacher features can outweigh
+    /// the cross-entropy. Not negative.
+    /// </summary>
+    public double FeatureWeight { get; set; } = double.NaN;
+
+    /// <summary>
+    /// Epochs over which the feature loss is brought in: epoch <c>e</c> (from 1) scales it by <c>min(e / FeatureWarmupEpochs, 1)</c>,
+    /// as DKD's warm-up does. 0, the default (and the authors' code), scales nothing.
+    /// </summary>
+    public int FeatureWarmupEpochs { get; set; }
 }

@@ -13,6 +13,8 @@ namespace FofaDsl.Methods.Fofa;
 /// <param name="ReferenceCodeQuirks">Reproduces the four quirks of the authors' code (spec section 5 and the README): gate-only SE,
 /// position code indexed by batch position, the LAST token treated as the class token, and a prompt's output turned back
 /// into tokens by a plain reshape of <c>[B, C, H, W]</c> (no permute), which scrambles a token teacher's tokens.</param>
+/// <param name="FeatureWeight">This run's feature-loss weight instead of <see cref="FofaLossWeights.Feature"/>; null keeps that one.</param>
+/// <param name="FeatureWarmupEpochs">Epochs over which the feature loss ramps in, <c>min(epoch / FeatureWarmupEpochs, 1)</c> (0: none).</param>
 public sealed record FofaOptions(
     int Queries = 64,
     int TokenWidth = 512,
@@ -21,7 +23,9 @@ public sealed record FofaOptions(
     bool UseRegionAwareAttention = true,
     bool UsePrompts = true,
     bool UseFeedback = true,
-    bool ReferenceCodeQuirks = false)
+    bool ReferenceCodeQuirks = false,
+    double? FeatureWeight = null,
+    int FeatureWarmupEpochs = 0)
 {
     /// <summary>Number of backbone stages FOFA works on.</summary>
     public const int StageCount = 4;
@@ -56,5 +60,9 @@ public sealed record FofaOptions(
         var repeated = PromptStages.GroupBy(s => s).FirstOrDefault(g => g.Count() > 1);
         if (repeated is not null)
             throw new ArgumentException($"PromptStages lists stage {repeated.Key} more than once.", nameof(PromptStages));
+        if (FeatureWeight is { } weight && !(weight >= 0 && double.IsFinite(weight)))
+            throw new ArgumentException($"FeatureWeight = {weight} must be a finite number, 0 or more.", nameof(FeatureWeight));
+        if (FeatureWarmupEpochs < 0)
+            throw new ArgumentException($"FeatureWarmupEpochs = {FeatureWarmupEpochs} must be 0 (no warm-up) or more.", nameof(FeatureWarmupEpochs));
     }
 }

@@ -34,7 +34,7 @@ public sealed class FofaTerm : IDistillationTerm
         weights.Validate();
         Components = new FofaModules(teacher, student, options);
         this.teacher = teacher;
-        FeatureWeight = weights.Feature;
+        FeatureWeight = options.FeatureWeight ?? weights.Feature;
         PromptRegularisationWeight = weights.PromptRegularisation;
         Freezing.Freeze(teacher);
     }
@@ -45,8 +45,19 @@ public sealed class FofaTerm : IDistillationTerm
     /// <summary>Hyper-parameters and ablations of this term.</summary>
     public FofaOptions Options => Components.Options;
 
-    /// <summary>Weight of the feature loss.</summary>
+    /// <summary>Weight of the feature loss: the run's own (<see cref="FofaOptions.FeatureWeight"/>), else the declared one.</summary>
     public double FeatureWeight { get; }
+
+    /// <summary>
+    /// The factor the feature loss is scaled by in the current epoch: <c>min(epoch / FeatureWarmupEpochs, 1)</c>, or 1
+    /// without warm-up (and before the training loop has started an epoch).
+    /// </summary>
+    public double FeatureWarmupScale => Options.FeatureWarmupEpochs > 0 && epoch > 0 ? Math.Min((double)epoch / Options.FeatureWarmupEpochs, 1.0) : 1.0;
+
+    private int epoch;
+
+    /// <inheritdoc />
+    public void BeginEpoch(int epoch) => this.epoch = epoch;
 
     /// <summary>Weight of the prompt regularisation.</summary>
     public double PromptRegularisationWeight { get; }
@@ -86,7 +97,7 @@ public sealed class FofaTerm : IDistillationTerm
             }
         }
 
-        List<LossTerm> terms = [new("feature", (feature * FeatureWeight).MoveToOuterDisposeScope())];
+        List<LossTerm> terms = [new("feature", (feature * (FeatureWeight * FeatureWarmupScale)).MoveToOuterDisposeScope())];
         if (promptRegularisation is not null) terms.Add(new("prompt-reg", promptRegularisation.MoveToOuterDisposeScope()));
         return terms;
     }

@@ -300,4 +300,39 @@ public sealed class FofaTermTests
         using var student = new TinyTokenBackbone();
         Assert.Throws<ArgumentException>(() => new FofaTerm(teacher, student, Small with { Queries = 20 }, new FofaLossWeights()));
     }
+
+    [Fact]
+    public void A_run_of_its_own_feature_weight_and_warm_up_scales_the_feature_loss_epoch_by_epoch()
+    {
+        var (images, labels) = Batch(41);
+        float Feature(FofaOptions options, int? epoch)
+        {
+            manual_seed(40);
+            using var teacher = Make(true);
+            using var student = Make(false);
+            var run = new FofaRun(teacher, student, options, new FofaLossWeights(Feature: 2));
+            run.train();
+            if (epoch is { } e) run.Step.BeginEpoch(e);
+            return FofaRun.Term_(run.ComputeLosses(images, labels), "feature")!.Value;
+        }
+
+        var declared = Feature(Small with { UsePrompts = false }, null);
+        // The same models and batch: only the factor on the unweighted loss changes (declared weight 2).
+        Assert.Equal(declared / 2 * 0.5f, Feature(Small with { UsePrompts = false, FeatureWeight = 0.5 }, null), declared * 1e-6f);
+        var warm = Small with { UsePrompts = false, FeatureWarmupEpochs = 4 };
+        Assert.Equal(declared * 1 / 4f, Feature(warm, 1), declared * 1e-6f);
+        Assert.Equal(declared * 3 / 4f, Feature(warm, 3), declared * 1e-6f);
+        Assert.Equal(declared, Feature(warm, 4), declared * 1e-6f);
+        Assert.Equal(declared, Feature(warm, 9), declared * 1e-6f);
+    }
+
+    [Theory]
+    [InlineData(-0.5, 0, "FeatureWeight")]
+    [InlineData(double.PositiveInfinity, 0, "FeatureWeight")]
+    [InlineData(1.0, -1, "FeatureWarmupEpochs")]
+    public void Impossible_feature_weights_and_warm_ups_are_refused_by_name(double weight, int warmup, string name)
+    {
+        var problem = Assert.Throws<ArgumentException>(() => (Small with { FeatureWeight = weight, FeatureWarmupEpochs = warmup }).Validate());
+        Assert.Equal(name, problem.ParamName);
+    }
 }
