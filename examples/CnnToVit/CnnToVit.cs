@@ -11,7 +11,7 @@ namespace FofaDsl.Examples;
 /// </summary>
 [Experiment(Seed = 11)]
 [Teacher(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 16)]
-[Student(Architecture.VisionTransformer, PatchSize = 4, EmbedDim = 96, Depth = 6, Heads = 3)]
+[Student(Architecture.DeiTTiny, PatchSize = 4, EmbedDim = 96, Depth = 6, Heads = 3)]
 [Scratch, Kd, FitNet]
 [Fofa(Run = "raa", Prompts = false, Queries = 64, TokenWidth = 128, Heads = 4)]
 [Fofa(Run = "raa+afp", Feedback = false, Queries = 64, TokenWidth = 128, Heads = 4)]

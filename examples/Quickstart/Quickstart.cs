@@ -9,7 +9,7 @@ namespace FofaDsl.Examples;
 /// two-core CPU in minutes; the paper's settings are N = 64, d = 512, 8 heads at 224 pixels.
 /// </summary>
 [Experiment(Seed = 7)]
-[Teacher(Architecture.VisionTransformer, PatchSize = 7, EmbedDim = 96, Depth = 6, Heads = 3)]
+[Teacher(Architecture.DeiTTiny, PatchSize = 7, EmbedDim = 96, Depth = 6, Heads = 3)]
 [Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 8)]
 [Scratch, Kd, Fofa(Queries = 64, TokenWidth = 128, Heads = 4)]
 [LossWeights(CrossEntropy = 1, LogitKd = 1, Feature = 1, PromptRegularisation = 1, Temperature = 1)]

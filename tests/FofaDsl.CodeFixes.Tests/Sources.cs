@@ -10,7 +10,7 @@ internal static class Sources
         namespace Samples;
 
         [Experiment(Seed = 7)]
-        [Teacher(Architecture.VisionTransformer, PatchSize = 4, EmbedDim = 96, Depth = 6, Heads = 3)]
+        [Teacher(Architecture.DeiTTiny, PatchSize = 4, EmbedDim = 96, Depth = 6, Heads = 3)]
         [Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 16)]
         [Fofa(Queries = 64, TokenWidth = 128, Heads = 4)]
         [Data(DatasetKind.FashionMnist)]

@@ -77,7 +77,11 @@ public sealed class DefaultsTests
     public void The_catalogs_know_every_enum_member_by_name()
     {
         // The generator reads enum arguments by member name from the symbols, so only the names must agree.
-        Assert.Equal(Enum.GetNames<Architecture>().Order(), ArchitectureCatalog.All.Select(a => a.Name).Order());
+        // Architectures come from the referenced assembly's [Preset]s: every member has one, read by name.
+        var compilation = GeneratorHarness.Compile("");
+        Assert.Equal(Enum.GetNames<Architecture>().Order(), ArchitectureCatalog.All(compilation).Select(a => a.Name).Order());
+        foreach (var name in Enum.GetNames<Architecture>()) Assert.Equal(name, ArchitectureCatalog.FromName(compilation, name)?.Name);
+        Assert.Null(ArchitectureCatalog.FromName(compilation, "ResNet50"));
         foreach (var name in Enum.GetNames<DatasetKind>()) Assert.Equal(name, DatasetCatalog.FromName(name)?.Name);
         Assert.Equal(DatasetCatalog.Count, Enum.GetNames<DatasetKind>().Length);
         Assert.Equal(["Cifar", "ImageNet"], Enum.GetNames<ResNetStem>().Order());

@@ -7,7 +7,7 @@ internal static class Experiments
         namespace Samples;
 
         [Experiment(Seed = 7)]
-        [Teacher(Architecture.VisionTransformer, PatchSize = 4, EmbedDim = 96, Depth = 6, Heads = 3)]
+        [Teacher(Architecture.DeiTTiny, PatchSize = 4, EmbedDim = 96, Depth = 6, Heads = 3)]
         [Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 16)]
         [Fofa(Queries = 64, TokenWidth = 128, Heads = 4)]
         [LossWeights(CrossEntropy = 1, LogitKd = 1, Feature = 1, PromptRegularisation = 1, Temperature = 1)]
@@ -22,7 +22,7 @@ internal static class Experiments
 
         [Experiment(Seed = 3, Name = "resnet-to-vit")]
         [Teacher(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 8)]
-        [Student(Architecture.VisionTransformer, PatchSize = 8, EmbedDim = 32, Depth = 4, Heads = 2)]
+        [Student(Architecture.DeiTTiny, PatchSize = 8, EmbedDim = 32, Depth = 4, Heads = 2)]
         [Fofa(Queries = 16, TokenWidth = 32, Heads = 2, PromptStages = new[] { 2, 4 }, Feedback = false)]
         [LossWeights(PromptRegularisation = 0, Temperature = 4)]
         [Schedule(Epochs = 2, BatchSize = 8, Optimizer = OptimizerKind.Sgd, LearningRate = 0.05, WarmupEpochs = 0)]
@@ -48,7 +48,7 @@ internal static class Experiments
 
         [Experiment(Seed = 11, Device = "cpu", Output = "runs/all-methods", CheckpointEverySteps = 50)]
         [Teacher(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 8, Classes = 10)]
-        [Student(Architecture.VisionTransformer, PatchSize = 4, EmbedDim = 32, Depth = 4, Heads = 2, InputChannels = 1)]
+        [Student(Architecture.DeiTTiny, PatchSize = 4, EmbedDim = 32, Depth = 4, Heads = 2, InputChannels = 1)]
         [Scratch]
         [Kd(Temperature = 4)]
         [Dkd(Beta = 8, Temperature = 4, WarmupEpochs = 2)]
@@ -82,7 +82,7 @@ internal static class Experiments
         namespace Samples.Taps;
 
         [Experiment]
-        [Teacher(Architecture.VisionTransformer, PatchSize = 4, EmbedDim = 64, Depth = 4, Heads = 2)]
+        [Teacher(Architecture.DeiTTiny, PatchSize = 4, EmbedDim = 64, Depth = 4, Heads = 2)]
         [Student(typeof(TapNet))]
         """ + CustomModels.TapNetStudentTaps + """
 
@@ -97,7 +97,7 @@ internal static class Experiments
         namespace Samples.Ablation;
 
         [Experiment(Seed = 5)]
-        [Teacher(Architecture.VisionTransformer, PatchSize = 4, EmbedDim = 64, Depth = 4, Heads = 2)]
+        [Teacher(Architecture.DeiTTiny, PatchSize = 4, EmbedDim = 64, Depth = 4, Heads = 2)]
         [Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 8)]
         [Fofa(TokenWidth = 64, Heads = 4)]
         [Fofa(Run = "no-raa", TokenWidth = 64, Heads = 4, RegionAwareAttention = false)]
@@ -115,7 +115,7 @@ internal static class Experiments
         namespace Samples.Taps;
 
         [Experiment]
-        [Teacher(Architecture.VisionTransformer, PatchSize = 4, EmbedDim = 64, Depth = 4, Heads = 2)]
+        [Teacher(Architecture.DeiTTiny, PatchSize = 4, EmbedDim = 64, Depth = 4, Heads = 2)]
         [Student(typeof(ConvTapNet))]
         """ + CustomModels.ConvTapNetStudentTaps + """
 

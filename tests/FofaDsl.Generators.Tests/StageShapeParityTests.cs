@@ -51,7 +51,7 @@ public sealed class StageShapeParityTests
     [Fact]
     public void Every_architecture_names_a_runtime_type_with_a_declaration()
     {
-        foreach (var info in ArchitectureCatalog.All)
+        foreach (var info in ArchitectureCatalog.All(Compilation))
         {
             var symbol = Compilation.GetTypeByMetadataName(info.RuntimeMetadataName);
             Assert.True(symbol is not null && StageShapes.Read(symbol) is not null, $"{info.Name}: {info.RuntimeMetadataName}");

@@ -1,6 +1,5 @@
 using System.Linq;
 using FofaDsl.Generators.Model;
-using FofaDsl.Generators.Parsing;
 using static FofaDsl.Generators.Emitting.Literals;
 
 namespace FofaDsl.Generators.Emitting;
@@ -44,28 +43,29 @@ internal static class FactoryEmitter
         w.Line($"public static {model.RuntimeType} Create{model.Role}() => new({OptionsExpression(model)});");
     }
 
-    /// <summary>The options record of the model: a preset with the declared knobs, at the data's size, channels and classes.</summary>
+    /// <summary>
+    /// The options record of the model: its preset's factory (named by the architecture's <c>[Preset]</c>) at the data's
+    /// classes, size and channels, with the knobs the preset lets a declaration set.
+    /// </summary>
     private static string OptionsExpression(ModelSpec model)
     {
-        const string Backbones = "global::FofaDsl.Backbones.";
         const string Data = "Spec.Classes, Spec.ImageSize, Spec.InputChannels";
-        return model.Family switch
+        if (model.Family == ModelFamily.Custom) return Data;
+        var factory = $"{model.RuntimeType}Options.{model.OptionsFactory}(numClasses: Spec.Classes, imageSize: Spec.ImageSize, inputChannels: Spec.InputChannels)";
+        var knobs = model.Knobs.Select(knob => knob switch
         {
-            ModelFamily.ResNet =>
-                $"{Backbones}ResNetOptions.ResNet18(Spec.Classes, {Backbones}ResNetStem.{model.Stem}, Spec.ImageSize, Spec.InputChannels) with {{ BaseWidth = {Int(model.BaseWidth)} }}",
-            ModelFamily.VisionTransformer =>
-                $"{Backbones}VisionTransformerOptions.DeiTTiny({Data}) with {{ PatchSize = {Int(model.PatchSize)}, EmbedDim = {Int(model.EmbedDim)}, Depth = {Int(model.Depth)}, Heads = {Int(model.Heads)} }}",
-            ModelFamily.MobileNetV2 => $"{Backbones}MobileNetV2Options.Standard({Data})",
-            ModelFamily.ConvNeXt =>
-                $"{Backbones}ConvNeXtOptions.Tiny({Data}) with {{ Dims = [{Int(model.BaseWidth)}, {Int(model.BaseWidth * 2)}, {Int(model.BaseWidth * 4)}, {Int(model.BaseWidth * 8)}] }}",
-            ModelFamily.Swin =>
-                $"{Backbones}SwinTransformerOptions.{(model.Architecture == ArchitectureCatalog.SwinPico ? "Pico" : "Tiny")}({Data}) with {{ PatchSize = {Int(model.PatchSize)}, EmbedDim = {Int(model.EmbedDim)}, WindowSize = {Int(model.WindowSize)} }}",
-            ModelFamily.MlpMixer =>
-                $"{Backbones}MlpMixerOptions.MixerB16({Data}) with {{ PatchSize = {Int(model.PatchSize)}, EmbedDim = {Int(model.EmbedDim)}, Depth = {Int(model.Depth)} }}",
-            ModelFamily.Custom => Data,
-            _ =>
-                $"{Backbones}ResMlpOptions.ResMlpS12({Data}) with {{ PatchSize = {Int(model.PatchSize)}, EmbedDim = {Int(model.EmbedDim)}, Depth = {Int(model.Depth)} }}",
-        };
+            "Stem" => $"Stem = global::FofaDsl.Backbones.ResNetStem.{model.Stem}",
+            // ConvNeXt's width knob sets the four stage widths, doubling from stage to stage.
+            "BaseWidth" when model.Family == ModelFamily.ConvNeXt =>
+                $"Dims = [{Int(model.BaseWidth)}, {Int(model.BaseWidth * 2)}, {Int(model.BaseWidth * 4)}, {Int(model.BaseWidth * 8)}]",
+            "BaseWidth" => $"BaseWidth = {Int(model.BaseWidth)}",
+            "PatchSize" => $"PatchSize = {Int(model.PatchSize)}",
+            "EmbedDim" => $"EmbedDim = {Int(model.EmbedDim)}",
+            "Depth" => $"Depth = {Int(model.Depth)}",
+            "Heads" => $"Heads = {Int(model.Heads)}",
+            _ => $"WindowSize = {Int(model.WindowSize)}",
+        }).ToList();
+        return knobs.Count == 0 ? factory : $"{factory} with {{ {string.Join(", ", knobs)} }}";
     }
 
     private static void EmitSettings(SourceWriter w)

@@ -1,5 +1,3 @@
-using FofaDsl.Generators.Parsing;
-
 namespace FofaDsl.Generators.Model;
 
 /// <summary>A resolved teacher or student declaration with its computed stage shapes.</summary>
@@ -21,8 +19,13 @@ internal sealed record ModelSpec(
     string? Weights,
     StageShape StemShape,
     EquatableArray<StageShape> Stages,
-    TapSpec? Taps = null)
+    TapSpec? Taps = null,
+    string OptionsFactory = "",
+    string KnobNames = "")
 {
+    /// <summary>The knobs the preset lets a declaration set, in the order of its <c>[Preset]</c>.</summary>
+    public string[] Knobs => KnobNames.Length == 0 ? new string[0] : KnobNames.Split(',');
+
     /// <summary>Whether the stages are read through <c>[Tap]</c>s of a plain TorchSharp module.</summary>
     public bool IsTapped => Taps is not null;
 
@@ -33,7 +36,7 @@ internal sealed record ModelSpec(
         ModelFamily.VisionTransformer => $"ViT (patch {PatchSize}, width {EmbedDim}, depth {Depth}, {Heads} heads)",
         ModelFamily.MobileNetV2 => "MobileNetV2",
         ModelFamily.ConvNeXt => $"ConvNeXt-T (width {BaseWidth})",
-        ModelFamily.Swin => $"{(Architecture == ArchitectureCatalog.SwinPico ? "Swin-P" : "Swin-T")} (patch {PatchSize}, width {EmbedDim}, window {WindowSize})",
+        ModelFamily.Swin => $"{(Architecture == "SwinPico" ? "Swin-P" : "Swin-T")} (patch {PatchSize}, width {EmbedDim}, window {WindowSize})",
         ModelFamily.MlpMixer => $"MLP-Mixer (patch {PatchSize}, width {EmbedDim}, depth {Depth})",
         ModelFamily.ResMlp => $"ResMLP (patch {PatchSize}, width {EmbedDim}, depth {Depth})",
         _ => Architecture,

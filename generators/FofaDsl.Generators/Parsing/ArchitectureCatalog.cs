@@ -1,48 +1,73 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using FofaDsl.Generators.Model;
+using Microsoft.CodeAnalysis;
 
 namespace FofaDsl.Generators.Parsing;
 
 /// <summary>
-/// What the generator knows of each <c>FofaDsl.Architecture</c> member (by name): its family,
-/// the preset's knob values, and which knobs a user may override. A test keeps it in step with the
-/// runtime enum and the runtime models' stage shapes.
+/// What the generator knows of each <c>FofaDsl.Architecture</c> member, read from the member's <c>[Preset]</c> in the
+/// referenced FofaDsl assembly (the one list of presets, which <c>ModelZoo</c> reads too): the backbone type and its
+/// family, the options factory, the knob values and which knobs a declaration may set.
 /// </summary>
 internal static class ArchitectureCatalog
 {
-    public const string SwinPico = "SwinPico";
-
-    private static readonly string[] VitKnobs = { "PatchSize", "EmbedDim", "Depth", "Heads" };
-    private static readonly string[] MlpKnobs = { "PatchSize", "EmbedDim", "Depth" };
+    private const string ArchitectureType = "FofaDsl.Architecture";
+    private const string PresetAttributeType = "FofaDsl.PresetAttribute";
 
     /// <summary>Every knob a model attribute has (besides <c>Weights</c>).</summary>
     public static readonly ImmutableArray<string> AllKnobs = ImmutableArray.Create("Stem", "BaseWidth", "PatchSize", "EmbedDim", "Depth", "Heads", "WindowSize");
 
-    private static readonly ArchitectureInfo[] Members =
+    /// <summary>The member named <paramref name="name"/> with its preset, or null when the referenced FofaDsl has no such member or no preset on it.</summary>
+    public static ArchitectureInfo? FromName(Compilation compilation, string? name)
     {
-        new("ResNet18", ModelFamily.ResNet, BaseWidth: 64, Knobs: new[] { "Stem", "BaseWidth" }),
-        new("VisionTransformer", ModelFamily.VisionTransformer, PatchSize: 16, EmbedDim: 192, Depth: 12, Heads: 3, Knobs: VitKnobs),
-        new("DeiTTiny", ModelFamily.VisionTransformer, PatchSize: 16, EmbedDim: 192, Depth: 12, Heads: 3, Knobs: VitKnobs),
-        new("VitSmall", ModelFamily.VisionTransformer, PatchSize: 16, EmbedDim: 384, Depth: 12, Heads: 6, Knobs: VitKnobs),
-        new("MobileNetV2", ModelFamily.MobileNetV2, Knobs: new string[0]),
-        new("ConvNeXtTiny", ModelFamily.ConvNeXt, BaseWidth: 96, Knobs: new[] { "BaseWidth" }),
-        new("SwinTiny", ModelFamily.Swin, PatchSize: 4, EmbedDim: 96, Heads: 3, WindowSize: 7, Knobs: new[] { "PatchSize", "EmbedDim", "WindowSize" }),
-        new(SwinPico, ModelFamily.Swin, PatchSize: 4, EmbedDim: 48, Heads: 2, WindowSize: 7, Knobs: new[] { "PatchSize", "EmbedDim", "WindowSize" }),
-        new("MixerB16", ModelFamily.MlpMixer, PatchSize: 16, EmbedDim: 768, Depth: 12, Knobs: MlpKnobs),
-        new("ResMlpS12", ModelFamily.ResMlp, PatchSize: 16, EmbedDim: 384, Depth: 12, Knobs: MlpKnobs),
+        if (name is null || compilation.GetTypeByMetadataName(ArchitectureType) is not { } architecture) return null;
+        return architecture.GetMembers(name).OfType<IFieldSymbol>().Select(Read).FirstOrDefault(info => info is not null);
+    }
+
+    /// <summary>Every member of the referenced <c>FofaDsl.Architecture</c> that has a preset, in declaration order.</summary>
+    public static IReadOnlyList<ArchitectureInfo> All(Compilation compilation) =>
+        compilation.GetTypeByMetadataName(ArchitectureType) is { } architecture
+            ? architecture.GetMembers().OfType<IFieldSymbol>().Select(Read).Where(info => info is not null).Select(info => info!).ToList()
+            : new List<ArchitectureInfo>();
+
+    private static ArchitectureInfo? Read(IFieldSymbol member)
+    {
+        var preset = member.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == PresetAttributeType);
+        if (preset is null || preset.ConstructorArguments.Length != 3
+            || preset.ConstructorArguments[0].Value is not INamedTypeSymbol backbone
+            || preset.ConstructorArguments[1].Value is not string factory)
+            return null;
+        int Knob(string knob) => preset.NamedArguments.FirstOrDefault(a => a.Key == knob).Value.Value is int value ? value : 0;
+        var knobs = preset.NamedArguments.FirstOrDefault(a => a.Key == "Knobs").Value is { Kind: TypedConstantKind.Array } array
+            ? array.Values.Select(v => v.Value as string).Where(v => v is not null).Select(v => v!).ToArray()
+            : new string[0];
+        var runtimeType = backbone.ToDisplayString();
+        return new ArchitectureInfo(member.Name, FamilyOf(backbone.Name), runtimeType, factory, knobs,
+            Knob("BaseWidth"), Knob("PatchSize"), Knob("EmbedDim"), Knob("Depth"), Knob("Heads"), Knob("WindowSize"));
+    }
+
+    /// <summary>The family whose checks (heads dividing the width, windows, stems) apply to a backbone type.</summary>
+    private static ModelFamily FamilyOf(string backbone) => backbone switch
+    {
+        "ResNet" => ModelFamily.ResNet,
+        "VisionTransformer" => ModelFamily.VisionTransformer,
+        "MobileNetV2" => ModelFamily.MobileNetV2,
+        "ConvNeXt" => ModelFamily.ConvNeXt,
+        "SwinTransformer" => ModelFamily.Swin,
+        "MlpMixer" => ModelFamily.MlpMixer,
+        "ResMlp" => ModelFamily.ResMlp,
+        _ => ModelFamily.Custom,
     };
-
-    /// <summary>The member named <paramref name="name"/>, or null for one the generator does not know.</summary>
-    public static ArchitectureInfo? FromName(string? name) => System.Array.Find(Members, m => m.Name == name);
-
-    public static IReadOnlyList<ArchitectureInfo> All => Members;
 }
 
-/// <summary>One <c>Architecture</c> member: family, preset knob values (0 = not applicable) and overridable knobs.</summary>
+/// <summary>One <c>Architecture</c> member's preset: family, runtime type, options factory, knob values (0 = not applicable) and overridable knobs.</summary>
 internal sealed record ArchitectureInfo(
     string Name,
     ModelFamily Family,
+    string RuntimeMetadataName,
+    string OptionsFactory,
     string[] Knobs,
     int BaseWidth = 0,
     int PatchSize = 0,
@@ -51,18 +76,6 @@ internal sealed record ArchitectureInfo(
     int Heads = 0,
     int WindowSize = 0)
 {
-    /// <summary>Metadata name of the runtime type, whose <c>[StageGeometry]</c> gives the stage shapes.</summary>
-    public string RuntimeMetadataName => "FofaDsl.Backbones." + Family switch
-    {
-        ModelFamily.ResNet => "ResNet",
-        ModelFamily.VisionTransformer => "VisionTransformer",
-        ModelFamily.MobileNetV2 => "MobileNetV2",
-        ModelFamily.ConvNeXt => "ConvNeXt",
-        ModelFamily.Swin => "SwinTransformer",
-        ModelFamily.MlpMixer => "MlpMixer",
-        _ => "ResMlp",
-    };
-
     /// <summary>The knob value that scales the declared widths (0: fixed).</summary>
     public int Width(int baseWidth, int embedDim) =>
         System.Array.IndexOf(Knobs, "BaseWidth") >= 0 ? baseWidth : System.Array.IndexOf(Knobs, "EmbedDim") >= 0 ? embedDim : 0;

@@ -26,7 +26,7 @@ internal sealed partial class ExperimentParser
 
         var architecture = model.ConstructorEnum(0);
         if (architecture is null) return null; // the compiler reports the missing or mistyped argument
-        var info = ArchitectureCatalog.FromName(architecture.Value.Member);
+        var info = ArchitectureCatalog.FromName(compilation, architecture.Value.Member);
         if (info is null)
         {
             Report(DiagnosticCatalog.UnknownEnumValue, model.LocationOfConstructorArgument(0), "Architecture", architecture.Value.Number);
@@ -78,7 +78,7 @@ internal sealed partial class ExperimentParser
         var (stemShape, stages) = StageShapes.Evaluate(declaration, size, info.Width(baseWidth, embed), patch, divisor);
         return new ModelSpec(role, info.Name, info.Family, "global::" + info.RuntimeMetadataName, size, data.InputChannels, data.Classes,
             info.Family == ModelFamily.ResNet ? stem : "", baseWidth, patch, embed, depth, heads, window, model.String("Weights", null),
-            stemShape, new EquatableArray<StageShape>(stages));
+            stemShape, new EquatableArray<StageShape>(stages), OptionsFactory: info.OptionsFactory, KnobNames: string.Join(",", info.Knobs));
     }
 
     /// <summary>Classes and InputChannels declared on a model must be the data's.</summary>

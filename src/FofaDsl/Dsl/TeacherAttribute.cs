@@ -4,7 +4,7 @@ namespace FofaDsl;
 /// The frozen teacher of a distillation experiment. When no weights are given, the generated
 /// program first trains it with plain supervision for <see cref="ScheduleAttribute.TeacherEpochs"/>.
 /// </summary>
-/// <example><c>[Teacher(Architecture.VisionTransformer, PatchSize = 4, EmbedDim = 96, Depth = 6, Heads = 3)]</c></example>
+/// <example><c>[Teacher(Architecture.DeiTTiny, PatchSize = 4, EmbedDim = 96, Depth = 6, Heads = 3)]</c></example>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class TeacherAttribute : ModelAttribute
 {

@@ -9,7 +9,7 @@ namespace FofaDsl.Tests.Diagnostics;
 #pragma warning disable FOFA025 // a one-epoch smoke run of a declaration meant for longer training
 /// <summary>An experiment whose FOFA025 warning a <c>#pragma</c> silences.</summary>
 [Experiment(Seed = 3)]
-[Teacher(Architecture.VisionTransformer, PatchSize = 7, EmbedDim = 16, Depth = 4, Heads = 2)]
+[Teacher(Architecture.DeiTTiny, PatchSize = 7, EmbedDim = 16, Depth = 4, Heads = 2)]
 [Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 4)]
 [Dkd(WarmupEpochs = 20)]
 [Schedule(Epochs = 1, TeacherEpochs = 1, BatchSize = 8, WarmupEpochs = 0)]

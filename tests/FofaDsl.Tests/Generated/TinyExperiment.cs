@@ -4,7 +4,7 @@ namespace FofaDsl.Tests.Generated;
 
 /// <summary>A deliberately tiny experiment, so the generated program can be run inside unit tests.</summary>
 [Experiment(Seed = 11)]
-[Teacher(Architecture.VisionTransformer, PatchSize = 7, EmbedDim = 16, Depth = 4, Heads = 2)]
+[Teacher(Architecture.DeiTTiny, PatchSize = 7, EmbedDim = 16, Depth = 4, Heads = 2)]
 [Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 4)]
 [Scratch, Kd, Dkd, Dist, FitNet, Ofa, Cc, Rkd, Crd(Negatives = 16)]
 [Kd(Run = "kd+fitnet", Temperature = 2), FitNet(Run = "kd+fitnet", Stages = new[] { 3, 4 })]
@@ -23,7 +23,7 @@ public partial class TinyScratchExperiment;
 
 /// <summary>A plain TorchSharp module as the student, its four stages read through taps.</summary>
 [Experiment(Seed = 8)]
-[Teacher(Architecture.VisionTransformer, PatchSize = 7, EmbedDim = 16, Depth = 4, Heads = 2)]
+[Teacher(Architecture.DeiTTiny, PatchSize = 7, EmbedDim = 16, Depth = 4, Heads = 2)]
 [Student(typeof(TinyTapNet))]
 [Tap(ModelRole.Student, 1, nameof(TinyTapNet.conv1), Channels = 8, Stride = 1)]
 [Tap(ModelRole.Student, 2, nameof(TinyTapNet.conv2), Channels = 16, Stride = 2)]
@@ -37,7 +37,7 @@ public partial class TinyTappedExperiment;
 /// <summary>The reverse pairing (CNN teacher, ViT student) at 32 pixels, prompts on two stages.</summary>
 [Experiment(Seed = 5)]
 [Teacher(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 4)]
-[Student(Architecture.VisionTransformer, PatchSize = 8, EmbedDim = 16, Depth = 4, Heads = 2)]
+[Student(Architecture.DeiTTiny, PatchSize = 8, EmbedDim = 16, Depth = 4, Heads = 2)]
 [Fofa(Queries = 16, TokenWidth = 16, Heads = 2, PromptStages = new[] { 2, 4 })]
 [Schedule(Epochs = 1, TeacherEpochs = 1, BatchSize = 8, Optimizer = OptimizerKind.Sgd, LearningRate = 0.01, WarmupEpochs = 0)]
 [Data(DatasetKind.FashionMnist, ImageSize = 32, TrainLimit = 32)]
@@ -91,7 +91,7 @@ public partial class TinyAugmentedExperiment;
 
 /// <summary>An ablation table in one declaration: full FOFA, FOFA without RAA, FOFA without prompts at a smaller N.</summary>
 [Experiment(Seed = 6)]
-[Teacher(Architecture.VisionTransformer, PatchSize = 7, EmbedDim = 16, Depth = 4, Heads = 2)]
+[Teacher(Architecture.DeiTTiny, PatchSize = 7, EmbedDim = 16, Depth = 4, Heads = 2)]
 [Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 4)]
 [Fofa(Queries = 16, TokenWidth = 16, Heads = 2)]
 [Fofa(Run = "fofa-no-raa", Queries = 16, TokenWidth = 16, Heads = 2, RegionAwareAttention = false)]

@@ -44,7 +44,7 @@ public sealed class TinyUserNet : StagedBackbone
 
 /// <summary>The user's model as the student of a ViT teacher.</summary>
 [Experiment(Seed = 4)]
-[Teacher(Architecture.VisionTransformer, PatchSize = 7, EmbedDim = 16, Depth = 4, Heads = 2)]
+[Teacher(Architecture.DeiTTiny, PatchSize = 7, EmbedDim = 16, Depth = 4, Heads = 2)]
 [Student(typeof(TinyUserNet))]
 [Fofa(Queries = 16, TokenWidth = 16, Heads = 2)]
 [Schedule(Epochs = 1, TeacherEpochs = 1, BatchSize = 4, WarmupEpochs = 0)]
@@ -71,7 +71,7 @@ public sealed class TinyMisdeclaredNet(int numClasses, int imageSize, int inputC
 
 /// <summary>The misdeclared model as a student: it compiles (the attribute is consistent), and is refused when built.</summary>
 [Experiment(Seed = 4)]
-[Teacher(Architecture.VisionTransformer, PatchSize = 7, EmbedDim = 16, Depth = 4, Heads = 2)]
+[Teacher(Architecture.DeiTTiny, PatchSize = 7, EmbedDim = 16, Depth = 4, Heads = 2)]
 [Student(typeof(TinyMisdeclaredNet))]
 [Kd]
 [Schedule(Epochs = 1, TeacherEpochs = 1, BatchSize = 4, WarmupEpochs = 0)]

@@ -4,7 +4,7 @@ namespace FofaDsl.Tests.Platform;
 
 /// <summary>The quickstart's pair (same models and FOFA settings) with every method, so each method's own convolutions are probed.</summary>
 [Experiment(Seed = 7)]
-[Teacher(Architecture.VisionTransformer, PatchSize = 7, EmbedDim = 96, Depth = 6, Heads = 3)]
+[Teacher(Architecture.DeiTTiny, PatchSize = 7, EmbedDim = 96, Depth = 6, Heads = 3)]
 [Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 8)]
 [Scratch, Kd, Dkd, Dist, FitNet, Ofa, Cc, Rkd, Crd(Negatives = 16), Fofa(Queries = 64, TokenWidth = 128, Heads = 4)]
 [Schedule(Epochs = 1, TeacherEpochs = 1, BatchSize = 8, WarmupEpochs = 0)]
