@@ -15,11 +15,11 @@ internal static class MethodCheckpoint
     public const string TeacherMethod = "teacher";
 
     /// <summary>
-    /// The fingerprint a method's checkpoints carry: experiment, its declaration hash, method, seed and batch size, then
-    /// the resolved training settings of <paramref name="schedule"/> and the experiment's data (see <see cref="CheckpointSettings"/>).
+    /// The fingerprint a method's checkpoints carry: experiment, its declaration hash and the method, then the resolved
+    /// settings the run's steps depend on, <paramref name="schedule"/>'s among them (see <see cref="CheckpointSettings"/>).
     /// </summary>
     public static string Fingerprint(ExperimentDefinition experiment, string method, TrainingSchedule schedule) =>
-        $"{experiment.Name} {experiment.Fingerprint} {method} seed {experiment.Seed} batch {schedule.BatchSize}" + CheckpointSettings.Describe(schedule, experiment.Data);
+        $"{experiment.Name} {experiment.Fingerprint} {method}" + CheckpointSettings.Describe(experiment with { Schedule = schedule });
 
     /// <summary>
     /// Checks, before anything is written, that the run <paramref name="method"/> of <paramref name="experiment"/> with
@@ -53,11 +53,15 @@ internal static class MethodCheckpoint
     {
         var state = TrainingCheckpoint.Peek(path);
         var prefix = $"{experiment.Name} {experiment.Fingerprint} ";
-        var seedAt = state.Fingerprint.LastIndexOf(" seed ", StringComparison.Ordinal);
-        if (!state.Fingerprint.StartsWith(prefix, StringComparison.Ordinal) || seedAt <= prefix.Length)
+        var end = state.Fingerprint.IndexOf(CheckpointSettings.Separator, StringComparison.Ordinal);
+        var method = !state.Fingerprint.StartsWith(prefix, StringComparison.Ordinal) ? ""
+            : end < 0 ? state.Fingerprint[prefix.Length..] : end > prefix.Length ? state.Fingerprint[prefix.Length..end] : "";
+        // Before the settings table, checkpoints wrote "<method> seed S batch B" here; run names have no spaces.
+        if (method.IndexOf(' ', StringComparison.Ordinal) is var space and > 0) method = method[..space];
+        if (method.Length == 0)
             throw new InvalidDataException($"Checkpoint '{path}' belongs to '{state.Fingerprint}', not to experiment {experiment.Name} (declaration fingerprint {experiment.Fingerprint}). " +
                                            "Use it with the program of the experiment that wrote it, or pass a checkpoint of this one. The file was left as it is.");
-        return (state.Fingerprint[prefix.Length..seedAt], state);
+        return (method, state);
     }
 
     /// <summary>
@@ -82,7 +86,7 @@ internal static class MethodCheckpoint
         // stand-in teacher costs no GPU memory.
         foreach (var module in step.StatefulModules) module.to(context.Device);
         // The optimizer and EMA of the run that wrote the checkpoint, whatever this command line overrides.
-        var schedule = CheckpointSettings.Restore(experiment.Schedule, state.Fingerprint);
+        var schedule = CheckpointSettings.Restore(experiment, state.Fingerprint).Schedule;
         using (var optimizer = TrainingLoop.CreateOptimizer(schedule, step.TrainableParameters()))
         using (var ema = schedule.EmaDecay > 0 ? new ModelEma(step.Student, schedule.EmaDecay) : null)
         {

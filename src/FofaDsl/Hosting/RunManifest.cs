@@ -31,7 +31,9 @@ public static class RunManifest
             ["methods"] = options.SelectMethods(experiment).Select(m => m.Name).ToList(),
             ["outputDirectory"] = experiment.OutputDirectory,
             ["checkpointEverySteps"] = experiment.CheckpointEverySteps,
-            // Resolved: the declaration with the command line's overrides; enums by name.
+            // Every resolved setting by option name, as text: what a resume takes back (RunRecord).
+            ["settings"] = RunSettings.Values(experiment),
+            // Resolved: the declaration with the command line's overrides; enums by name (for people and tools; not read back).
             ["schedule"] = experiment.Schedule,
             ["teacherEpochs"] = experiment.TeacherEpochs,
             ["effectiveBatchSize"] = experiment.Schedule.BatchSize,

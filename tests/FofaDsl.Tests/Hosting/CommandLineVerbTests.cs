@@ -228,7 +228,7 @@ public sealed class CommandLineVerbTests(TrainedTinyRun run) : IClassFixture<Tra
         var (checkpoint, manifestText, steps) = (File.ReadAllBytes(last), File.ReadAllText(manifestPath), File.ReadAllText(stepsPath));
         var (refused, _, message) = await HostRun.Run(TinyExperiment.Definition, "resume", "--out", scratch, "--optimizer", "adamw", "--augmentation", "flip", "--lr", "0.001", "--epochs", "2");
         Assert.Equal(2, refused);
-        Assert.Contains("it was trained with --augmentation None --optimizer Sgd --lr 0.0001, and this run has --augmentation Flip --optimizer AdamW --lr 0.001.", message);
+        Assert.Contains("it was trained with --optimizer Sgd --lr 0.0001 --augmentation None, and this run has --optimizer AdamW --lr 0.001 --augmentation Flip.", message);
         Assert.Contains("The checkpoint was left as it is.", message);
         Assert.Equal(checkpoint, File.ReadAllBytes(last));
         Assert.Equal(manifestText, File.ReadAllText(manifestPath));

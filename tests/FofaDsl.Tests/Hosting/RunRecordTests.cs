@@ -25,11 +25,13 @@ public sealed class RunRecordTests : IDisposable
             fingerprint = declared.Fingerprint,
             command = "train",
             methods = new[] { "scratch", "kd" },
-            seed = 3,
-            teacherEpochs = declared.TeacherEpochs,
-            // An older manifest without WeightDecay and the decay settings: those stay declared.
-            schedule = new { Epochs = 5, BatchSize = 8, Optimizer = "Sgd", LearningRate = 0.1, MinLearningRate = 0.001, Momentum = 0.5 },
-            data = new { Path = (string?)null, TrainLimit = 16, Augmentation = "CnnRecipe" },
+            // The settings by option name; the ones this manifest lacks (weight decay, the decay) stay declared.
+            settings = new Dictionary<string, string?>
+            {
+                ["seed"] = "3", ["epochs"] = "5", ["batch-size"] = "8", ["optimizer"] = "Sgd", ["lr"] = "0.1", ["min-lr"] = "0.001", ["momentum"] = "0.5",
+                ["data"] = null, ["train-limit"] = "16", ["augmentation"] = "CnnRecipe",
+                ["teacher-epochs"] = declared.TeacherEpochs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
         });
 
         var record = RunRecord.Read(folder, declared)!;
@@ -57,8 +59,7 @@ public sealed class RunRecordTests : IDisposable
             experiment = declared.Name,
             fingerprint = "edited-declaration",
             command = "compare",
-            seed = 3,
-            schedule = new { Epochs = 5, Optimizer = "Sgd" },
+            settings = new Dictionary<string, string> { ["seed"] = "3", ["epochs"] = "5", ["optimizer"] = "Sgd" },
         });
 
         var record = RunRecord.Read(folder, declared)!;
