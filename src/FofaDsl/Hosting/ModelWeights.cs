@@ -14,12 +14,10 @@ public static class ModelWeights
     /// </summary>
     public static void Save(torch.nn.Module module, string path)
     {
-        var temporary = path + ".tmp";
         if (Path.GetExtension(path).Equals(".safetensors", StringComparison.OrdinalIgnoreCase))
-            TorchSharp.PyBridge.PyBridgeModuleExtensions.save_safetensors(module, temporary);
+            Platform.AtomicFile.WriteWith(path, temporary => TorchSharp.PyBridge.PyBridgeModuleExtensions.save_safetensors(module, temporary));
         else
-            module.save(temporary);
-        File.Move(temporary, path, overwrite: true);
+            Platform.AtomicFile.WriteWith(path, temporary => module.save(temporary));
     }
 
     /// <summary>

@@ -54,9 +54,7 @@ public static class RunManifest
             ["commandLine"] = Environment.GetCommandLineArgs(),
             ["startedUtc"] = DateTime.UtcNow.ToString("O"),
         };
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true, Converters = { new JsonStringEnumConverter() } }));
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true, Converters = { new JsonStringEnumConverter() } }));
     }
 
     /// <summary>The commit of the working directory's git repository, or null outside one (or without git).</summary>

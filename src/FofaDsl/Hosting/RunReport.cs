@@ -50,14 +50,12 @@ public sealed class RunReport(string outputDirectory) : IDisposable
     private void WriteMetrics(string method, TrainingResult result)
     {
         var path = Path.Combine(outputDirectory, $"metrics-{method}.csv");
-        var temporary = path + ".tmp";
-        File.Delete(temporary);
         var terms = result.Epochs.SelectMany(e => e.MeanTerms.Keys).Distinct().ToList();
-        using (var writer = new MetricsCsvWriter(temporary, terms))
+        Platform.AtomicFile.WriteWith(path, temporary =>
         {
+            using var writer = new MetricsCsvWriter(temporary, terms);
             foreach (var epoch in result.Epochs)
                 writer.Append(new MetricsRow(result.Method, epoch.Epoch, epoch.Epoch, epoch.MeanTerms, epoch.TestTop1, epoch.Elapsed.TotalSeconds));
-        }
-        File.Move(temporary, path, overwrite: true);
+        });
     }
 }

@@ -45,9 +45,15 @@ internal static class TrainingCommand
         RequireTeacherAndWeights(experiment, methods, outputDirectory, options.Resume);
 
         CreateOutputDirectory(outputDirectory);
+        // One run per folder: a second process is refused before it writes anything.
+        using var folderLock = RunFolderLock.Acquire(outputDirectory);
         var (train, test) = ExperimentData.Load(experiment.Data);
         var display = ProgressDisplay.For(context.Output);
         var output = display.Output;
+        // A crash (or a full disk) can leave temporary files behind; the finished files beside them are complete.
+        var stale = AtomicFile.RemoveStale(outputDirectory);
+        if (stale.Count > 0)
+            output.WriteLine($"removed {stale.Count} unfinished temporary file(s) an earlier run left: {string.Join(", ", stale.Select(f => Path.GetRelativePath(outputDirectory, f)))}");
         // Said only once the checkpoints accepted them, and only for the settings that are not the declaration's.
         if (context.Adopted.Count > 0) output.WriteLine($"resume: continuing with the run's {string.Join(" ", context.Adopted)}");
         output.WriteLine($"{experiment.Name}: {train.Count} training and {test.Count} held-out images ({experiment.Data.Dataset}{(experiment.Data.Path is null ? ", embedded subset" : $", {experiment.Data.Path}")}), " +

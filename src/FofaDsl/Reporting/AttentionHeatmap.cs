@@ -70,7 +70,7 @@ public static class AttentionHeatmap
     {
         ArgumentNullException.ThrowIfNull(path);
         using var bitmap = RenderBitmap(attention, background, options);
-        AtomicFile.WriteAllBytes(path, EncodePng(bitmap));
+        Platform.AtomicFile.WriteAllBytes(path, EncodePng(bitmap));
     }
 
     /// <summary>Draws what <see cref="Save(string, Tensor, Tensor?, AttentionHeatmapOptions?)"/> saves, as a bitmap (panels of a larger figure).</summary>
@@ -104,7 +104,7 @@ public static class AttentionHeatmap
     {
         ArgumentNullException.ThrowIfNull(path);
         using var bitmap = Render(attention, background, options);
-        AtomicFile.WriteAllBytes(path, EncodePng(bitmap));
+        Platform.AtomicFile.WriteAllBytes(path, EncodePng(bitmap));
     }
 
     private static SKBitmap Render(AttentionValues attention, BackgroundImage? background, AttentionHeatmapOptions? options)

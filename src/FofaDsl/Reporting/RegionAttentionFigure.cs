@@ -57,7 +57,7 @@ public static class RegionAttentionFigure
                     canvas.DrawImage(panel, i * panelSize, 0, new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None), null);
                 }
             }
-            AtomicFile.WriteAllBytes(path, AttentionHeatmap.EncodePng(strip));
+            Platform.AtomicFile.WriteAllBytes(path, AttentionHeatmap.EncodePng(strip));
         }
         finally
         {

@@ -82,7 +82,7 @@ public sealed class SeedComparison
                 $"\"{s.Run.Replace("\"", "\"\"")}\",{string.Join(' ', s.Seeds)},{s.Mean:F6},{(s.Count > 1 ? s.StandardDeviation.ToString("F6", CultureInfo.InvariantCulture) : "")}," +
                 $"{d?.Mean.ToString("F6", CultureInfo.InvariantCulture)},{d?.Low?.ToString("F6", CultureInfo.InvariantCulture)},{d?.High?.ToString("F6", CultureInfo.InvariantCulture)}"));
         }
-        AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(text.ToString()));
+        Platform.AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(text.ToString()));
     }
 
     internal static double Mean(IReadOnlyList<double> values) => values.Count == 0 ? double.NaN : values.Average();

@@ -40,9 +40,7 @@ public sealed class StepMetricsWriter(string path) : ITrainingProgress, IDisposa
         if (lines.Length == 0) return;
         existingHeader = lines[0];
         var kept = lines.Skip(1).Where(line => StepOf(line) <= run.CompletedSteps).Prepend(lines[0]).ToList();
-        var temporary = Path + ".tmp";
-        File.WriteAllLines(temporary, kept);
-        File.Move(temporary, Path, overwrite: true);
+        Platform.AtomicFile.WriteWith(Path, temporary => File.WriteAllLines(temporary, kept));
     }
 
     /// <inheritdoc />

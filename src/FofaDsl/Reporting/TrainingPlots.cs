@@ -86,7 +86,7 @@ public static class TrainingPlots
             plot.ShowLegend(Alignment.UpperRight);
 
         byte[] png = plot.GetImageBytes(width, height, ImageFormat.Png);
-        AtomicFile.WriteAllBytes(path, png);
+        Platform.AtomicFile.WriteAllBytes(path, png);
     }
 
     private static (double[] Xs, double[] Ys) FinitePoints(IReadOnlyList<(double X, double Y)> points)

@@ -42,20 +42,15 @@ public static class TrainingCheckpoint
         }
 
         var body = payload.ToArray();
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temporary = path + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        using (var writer = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true))
+        Platform.AtomicFile.Write(path, file =>
         {
+            using var writer = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true);
             writer.Write(Encoding.ASCII.GetBytes(Magic));
             writer.Write(FormatVersion);
             writer.Write(SHA256.HashData(body));
             writer.Write((long)body.Length);
             writer.Write(body);
-            writer.Flush();
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, path, overwrite: true);
+        });
     }
 
     /// <summary>
