@@ -43,6 +43,7 @@ internal sealed class ExperimentCommandLine
     private readonly Option<bool> skipSelfCheck;
     private readonly Option<int?> checkpointEvery;
     private readonly Option<bool> resume;
+    private readonly Option<bool> overwrite;
     private readonly Option<IReadOnlyList<int>?> seeds;
 
     /// <summary>Builds the command tree; <paramref name="run"/> executes the parsed options and returns the exit code.</summary>
@@ -88,6 +89,7 @@ internal sealed class ExperimentCommandLine
         });
         checkpointEvery = Shared(IntOption("--checkpoint-every", "Also write the last checkpoint every N steps (default: the declared cadence, else epoch ends).", minimum: 0));
         resume = new Option<bool>("--resume") { Description = "Continue an interrupted run in --out from its checkpoints (same as the resume command)." };
+        overwrite = new Option<bool>("--overwrite") { Description = "Replace the run already in --out (its checkpoints, exports, metrics and manifest) instead of refusing to mix a new run into it." };
         seeds = new Option<IReadOnlyList<int>?>("--seeds")
         {
             Description = "Run every method under each of these seeds (e.g. 11,12,13; the teacher once, with the first) and print each run's mean ± sd and its difference from scratch with a 95 % confidence interval.",
@@ -99,10 +101,11 @@ internal sealed class ExperimentCommandLine
         foreach (var option in SharedOptions) Root.Options.Add(option);
         Root.Options.Add(resume);
         Root.Options.Add(seeds);
+        Root.Options.Add(overwrite);
         Root.SetAction(parse => run(Read(parse, "compare")));
 
-        Add("compare", "Train the teacher when a selected method needs one (or load --teacher-weights), then each selected method; print the results table.", run, resume, seeds);
-        Add("train", "Train the teacher when needed and the selected methods (default: all); write checkpoints, student exports and metrics, without the results table.", run, resume);
+        Add("compare", "Train the teacher when a selected method needs one (or load --teacher-weights), then each selected method; print the results table.", run, resume, overwrite, seeds);
+        Add("train", "Train the teacher when needed and the selected methods (default: all); write checkpoints, student exports and metrics, without the results table.", run, resume, overwrite);
         Add("resume", "Continue the interrupted train or compare run in --out from its checkpoints (reusing a trained teacher).", run);
 
         var evalCheckpoint = new Option<string?>("--checkpoint") { Description = "A training checkpoint of this experiment (default: <out>/checkpoints/<method>/best.ckpt).", HelpName = "FILE" };
@@ -211,6 +214,7 @@ internal sealed class ExperimentCommandLine
             CheckpointEverySteps = parse.GetValue(checkpointEvery),
             Resume = command == "resume" || Verb<bool>("--resume"),
             Seeds = Verb<IReadOnlyList<int>?>("--seeds"),
+            Overwrite = Verb<bool>("--overwrite"),
             Checkpoint = Verb<string?>("--checkpoint"),
             Weights = Verb<string?>("--weights"),
             Method = Verb<string?>("--method")?.Trim().ToLowerInvariant(),

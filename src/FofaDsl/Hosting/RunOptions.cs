@@ -106,6 +106,12 @@ public sealed record RunOptions
     /// <summary>Whether to continue an interrupted run from its checkpoints (<c>resume</c>, or <c>--resume</c> on <c>compare</c>/<c>train</c>).</summary>
     public bool Resume { get; init; }
 
+    /// <summary>
+    /// <c>--overwrite</c> on <c>compare</c>/<c>train</c>: replace the run already in the output folder (its checkpoints, exports,
+    /// metrics, plots and manifest) instead of refusing to mix a new run into it.
+    /// </summary>
+    public bool Overwrite { get; init; }
+
     /// <summary><c>eval</c>/<c>export</c>: the training checkpoint to read, or null for <c>&lt;out&gt;/checkpoints/&lt;method&gt;/best.ckpt</c>.</summary>
     public string? Checkpoint { get; init; }
 

@@ -62,6 +62,8 @@ internal static class TrainingCommand
         // seconds, not after the teacher's training, and the record of the run already in --out stays as it was.
         var givenTeacher = LoadGivenTeacher(experiment, methods);
         CheckStudentWeights(experiment);
+        // Every check that can refuse the run has passed: only now may a new run replace an old one (--overwrite), and never mix into it.
+        RunFolder.Claim(outputDirectory, options, experiment, output);
         RunManifest.Write(Path.Combine(outputDirectory, "manifest.json"), experiment, options, context.Device, context.SelfCheck);
 
         var session = new Session(context, display, outputDirectory, train, test,

@@ -97,7 +97,16 @@ public sealed class ExperimentHostTests : IDisposable
         await HostRun.Succeeds(TinyExperiment.Definition, ["compare", "--out", first, "--methods", "scratch"]);
         var teacher = Path.Combine(first, "teacher.safetensors");
         Assert.False(File.Exists(teacher));
-        await HostRun.Succeeds(TinyExperiment.Definition, ["compare", "--out", first, "--methods", "kd"]);
+        // A new run into the folder of another is refused (it would mix the two runs' files) unless it replaces it.
+        var (code, _, error) = await HostRun.Run(TinyExperiment.Definition, "compare", "--out", first, "--methods", "kd");
+        Assert.Equal(2, code);
+        Assert.Contains($"'{first}' holds another run", error);
+        Assert.Contains($"Continue it with resume --out {first}, write this run to another --out, or pass --overwrite to replace it. Nothing was written.", error);
+        Assert.True(File.Exists(Path.Combine(first, "student-scratch.safetensors")));
+        var replaced = await HostRun.Succeeds(TinyExperiment.Definition, ["compare", "--out", first, "--methods", "kd", "--overwrite"]);
+        Assert.Contains("--overwrite: removed the earlier run's", replaced);
+        Assert.False(File.Exists(Path.Combine(first, "student-scratch.safetensors")));
+        Assert.True(File.Exists(Path.Combine(first, "student-kd.safetensors")));
         await HostRun.Succeeds(TinyExperiment.Definition, ["compare", "--out", Path.Combine(output, "second"), "--methods", "kd", "--teacher-weights", teacher]);
 
         // TinyReverseExperiment's teacher is a ResNet: the ViT weights must not load into it.

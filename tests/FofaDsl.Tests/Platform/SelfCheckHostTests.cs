@@ -56,7 +56,7 @@ public sealed class SelfCheckHostTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Equal(Math.Max(1, Environment.ProcessorCount / 2), ManifestThreads());
 
-        (code, _, error) = await HostRun.Run(TinyScratchExperiment.Definition, "train", "--out", output, "--threads", "3");
+        (code, _, error) = await HostRun.Run(TinyScratchExperiment.Definition, "train", "--out", output, "--threads", "3", "--overwrite");
         Assert.True(code == 0, error);
         Assert.Equal(3, ManifestThreads());
     }
