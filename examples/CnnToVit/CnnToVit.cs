@@ -13,9 +13,9 @@ namespace FofaDsl.Examples;
 [Teacher(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 16)]
 [Student(Architecture.DeiTTiny, PatchSize = 4, EmbedDim = 96, Depth = 6, Heads = 3)]
 [Scratch, Kd, FitNet]
+[Fofa(Queries = 64, TokenWidth = 128, Heads = 4)]
 [Fofa(Run = "raa", Prompts = false, Queries = 64, TokenWidth = 128, Heads = 4)]
 [Fofa(Run = "raa+afp", Feedback = false, Queries = 64, TokenWidth = 128, Heads = 4)]
-[Fofa(Queries = 64, TokenWidth = 128, Heads = 4)]
 // Two settings for short schedules, measured against the paper's in the README ("When FOFA pays off").
 [Fofa(Run = "fofa-weight-0_1", FeatureWeight = 0.1, Queries = 64, TokenWidth = 128, Heads = 4)]
 [Fofa(Run = "fofa-warmup3", FeatureWarmupEpochs = 3, Queries = 64, TokenWidth = 128, Heads = 4)]
