@@ -155,22 +155,15 @@ public static class ExperimentHost
     }
 
     /// <summary>The declaration with every command-line override applied; throws <see cref="ArgumentException"/> for an impossible schedule.</summary>
-    private static ExperimentDefinition Resolve(ExperimentDefinition definition, RunOptions options) => definition with
+    private static ExperimentDefinition Resolve(ExperimentDefinition definition, RunOptions options)
     {
-        Seed = options.Seed ?? definition.Seed,
-        Schedule = Validated(options.Apply(definition.Schedule)),
-        TeacherEpochs = options.TeacherEpochs ?? definition.TeacherEpochs,
-        TeacherWeights = options.TeacherWeights ?? definition.TeacherWeights,
-        StudentWeights = options.StudentWeights ?? definition.StudentWeights,
-        Device = options.Device ?? definition.Device,
-        OutputDirectory = options.OutputDirectory ?? definition.OutputDirectory,
-        CheckpointEverySteps = options.CheckpointEverySteps ?? definition.CheckpointEverySteps,
-        Data = options.Apply(definition.Data),
-    };
-
-    private static TrainingSchedule Validated(TrainingSchedule schedule)
-    {
-        schedule.Validate();
-        return schedule;
+        var resolved = options.Apply(definition);
+        resolved.Schedule.Validate();
+        // Where it runs and writes are not settings of the run (a resume may move either).
+        return resolved with
+        {
+            Device = options.Device ?? definition.Device,
+            OutputDirectory = options.OutputDirectory ?? definition.OutputDirectory,
+        };
     }
 }

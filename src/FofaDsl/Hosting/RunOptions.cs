@@ -134,40 +134,11 @@ public sealed record RunOptions
     public static RunOptions Parse(IReadOnlyList<string> args) => ExperimentCommandLine.ParseOptions(args);
 
     /// <summary>
-    /// The experiment's schedule with this command line's overrides applied. A declared minimum learning rate above an
-    /// overridden peak is lowered to it; an explicit <c>--min-lr</c> above the peak throws <see cref="ArgumentException"/> naming both.
+    /// <paramref name="definition"/> with every setting this command line gives in place of the declared one (the table of
+    /// <see cref="RunSettings"/>). A declared minimum learning rate above an overridden peak is lowered to it; an explicit
+    /// <c>--min-lr</c> above the peak throws <see cref="ArgumentException"/> naming both.
     /// </summary>
-    public TrainingSchedule Apply(TrainingSchedule schedule)
-    {
-        var peak = LearningRate ?? schedule.LearningRate;
-        if (MinLearningRate is { } minimum && minimum > peak)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"--min-lr {minimum} is above the peak learning rate {peak} ({(LearningRate is null ? "the declared LearningRate" : "--lr")}): lower --min-lr or raise --lr."));
-        return schedule with
-        {
-            Epochs = Epochs ?? schedule.Epochs,
-            BatchSize = BatchSize ?? schedule.BatchSize,
-            Optimizer = Optimizer ?? schedule.Optimizer,
-            LearningRate = peak,
-            MinLearningRate = MinLearningRate ?? Math.Min(schedule.MinLearningRate, peak),
-            WeightDecay = WeightDecay ?? schedule.WeightDecay,
-            Momentum = Momentum ?? schedule.Momentum,
-            WarmupEpochs = WarmupEpochs ?? schedule.WarmupEpochs,
-            Decay = Decay ?? schedule.Decay,
-            DecayEveryEpochs = DecayEveryEpochs ?? schedule.DecayEveryEpochs,
-            DecayFactor = DecayFactor ?? schedule.DecayFactor,
-            GradientClip = GradientClip ?? schedule.GradientClip,
-            EmaDecay = EmaDecay ?? schedule.EmaDecay,
-        };
-    }
-
-    /// <summary>The experiment's data settings with this command line's overrides (folder, training-image limit, augmentation) applied.</summary>
-    public DataSettings Apply(DataSettings data) => data with
-    {
-        Path = DataPath ?? data.Path,
-        TrainLimit = TrainLimit ?? data.TrainLimit,
-        Augmentation = Augmentation ?? data.Augmentation,
-    };
+    public ExperimentDefinition Apply(ExperimentDefinition definition) => RunSettings.Apply(definition, this);
 
     /// <summary>Refuses <c>--seeds</c> outside <c>compare</c> (or its resume) and together with <c>--seed</c>, naming the fix.</summary>
     public void ValidateSeeds()

@@ -87,7 +87,7 @@ internal sealed class RunRecord
     public IReadOnlyList<string> Adopted(ExperimentDefinition definition, RunOptions options)
     {
         var restored = Restore(definition);
-        return RunSettings.All.Where(s => !s.Given(options) && s.Read(restored) != s.Read(definition))
+        return RunSettings.All.Where(s => s.Given(options) is null && s.Read(restored) != s.Read(definition))
             .Select(s => $"--{s.Option} {s.Read(restored)}")
             .ToList();
     }

@@ -7,7 +7,7 @@ namespace FofaDsl.Hosting;
 /// (<c>settings</c>), a resume takes them back from it (<see cref="RunRecord"/>), and a method's checkpoints record the
 /// ones that decide what a step does (<see cref="CheckpointSettings"/>), so that a resume under other settings is
 /// refused by name and <c>eval</c>/<c>export</c> rebuild the run's optimizer and EMA. The command line parses each into
-/// <see cref="RunOptions"/> (typed, with its own checks), and <see cref="RunOptions.Apply(TrainingSchedule)"/> lays them over the declaration.
+/// <see cref="RunOptions"/> (typed, with its own checks), and <see cref="Apply"/> lays the given ones over the declaration.
 /// </summary>
 internal static class RunSettings
 {
@@ -51,6 +51,23 @@ internal static class RunSettings
         var values = new OrderedDictionary<string, string?>();
         foreach (var setting in All) values[setting.Option] = setting.Read(definition);
         return values;
+    }
+
+    /// <summary>
+    /// <paramref name="definition"/> with every setting <paramref name="options"/> gives in place of its own. A declared
+    /// minimum learning rate above an overridden peak is lowered to it; an explicit <c>--min-lr</c> above the peak throws
+    /// <see cref="ArgumentException"/> naming both.
+    /// </summary>
+    public static ExperimentDefinition Apply(ExperimentDefinition definition, RunOptions options)
+    {
+        foreach (var setting in All)
+            if (setting.Given(options) is { } text) definition = setting.Write(definition, text);
+        var schedule = definition.Schedule;
+        if (schedule.MinLearningRate <= schedule.LearningRate) return definition;
+        if (options.MinLearningRate is { } minimum)
+            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"--min-lr {minimum} is above the peak learning rate {schedule.LearningRate} ({(options.LearningRate is null ? "the declared LearningRate" : "--lr")}): lower --min-lr or raise --lr."));
+        return definition with { Schedule = schedule with { MinLearningRate = schedule.LearningRate } };
     }
 
     /// <summary><paramref name="definition"/> with each of <paramref name="values"/> (by option) put back; unknown options and unparsable values are skipped.</summary>

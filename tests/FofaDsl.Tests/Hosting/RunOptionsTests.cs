@@ -1,10 +1,14 @@
 using FofaDsl.Hosting;
+using FofaDsl.Tests.Generated;
 using FofaDsl.Training;
 
 namespace FofaDsl.Tests.Hosting;
 
 public sealed class RunOptionsTests
 {
+    private static ExperimentDefinition With(TrainingSchedule schedule, DataSettings? data = null) =>
+        TinyExperiment.Definition with { Schedule = schedule, Data = data ?? TinyExperiment.Definition.Data };
+
     [Fact]
     public void Options_override_the_declared_schedule()
     {
@@ -16,8 +20,9 @@ public sealed class RunOptionsTests
         Assert.True(options.AllowTf32);
 
         var declared = new TrainingSchedule(3, 64, OptimizerKind.Sgd, 0.1, 0.01, 0.0, 0.9, 1);
-        var applied = options.Apply(declared);
-        Assert.Equal(declared with { Epochs = 7, BatchSize = 32, LearningRate = 0.5 }, applied);
+        var applied = options.Apply(With(declared));
+        Assert.Equal(declared with { Epochs = 7, BatchSize = 32, LearningRate = 0.5 }, applied.Schedule);
+        Assert.Equal("/d", applied.Data.Path);
     }
 
     [Fact]
@@ -35,13 +40,16 @@ public sealed class RunOptionsTests
             GradientClip = 2.5,
             EmaDecay = 0.99,
         };
-        Assert.Equal(expected, options.Apply(declared));
-
         var data = new DataSettings(DatasetKind.Cifar10, "/declared", 32, 0, 10, AugmentationKind.Flip);
-        Assert.Equal(data with { TrainLimit = 64, Augmentation = AugmentationKind.VitRecipe }, options.Apply(data));
+        var applied = options.Apply(With(declared, data));
+        Assert.Equal(expected, applied.Schedule);
+        Assert.Equal(data with { TrainLimit = 64, Augmentation = AugmentationKind.VitRecipe }, applied.Data);
         // Nothing given: the declaration stays as it is.
-        Assert.Equal(declared, RunOptions.Parse([]).Apply(declared));
-        Assert.Equal(data, RunOptions.Parse([]).Apply(data));
+        var unchanged = RunOptions.Parse([]).Apply(With(declared, data));
+        Assert.Equal((declared, data), (unchanged.Schedule, unchanged.Data));
+        // The run options too.
+        var run = RunOptions.Parse(["--seed", "5", "--teacher-epochs", "9", "--teacher-weights", "/t", "--student-weights", "/s", "--checkpoint-every", "40"]).Apply(With(declared));
+        Assert.Equal((5, 9, "/t", "/s", 40), (run.Seed, run.TeacherEpochs, run.TeacherWeights, run.StudentWeights, run.CheckpointEverySteps));
     }
 
     [Theory]
@@ -60,17 +68,17 @@ public sealed class RunOptionsTests
     public void A_lowered_lr_lowers_the_declared_minimum_but_an_explicit_min_lr_above_the_peak_is_refused()
     {
         var declared = new TrainingSchedule(3, 64, OptimizerKind.AdamW, 0.1, 0.01, 0.05, 0.9, 1);
-        Assert.Equal(0.001, RunOptions.Parse(["--lr", "0.001"]).Apply(declared).MinLearningRate);
-        Assert.Equal(0.01, RunOptions.Parse(["--lr", "0.5"]).Apply(declared).MinLearningRate);
+        Assert.Equal(0.001, RunOptions.Parse(["--lr", "0.001"]).Apply(With(declared)).Schedule.MinLearningRate);
+        Assert.Equal(0.01, RunOptions.Parse(["--lr", "0.5"]).Apply(With(declared)).Schedule.MinLearningRate);
         // Explicit: kept as given, not clamped.
-        var explicitPair = RunOptions.Parse(["--lr", "0.001", "--min-lr", "0.0005"]).Apply(declared);
+        var explicitPair = RunOptions.Parse(["--lr", "0.001", "--min-lr", "0.0005"]).Apply(With(declared)).Schedule;
         Assert.Equal((0.001, 0.0005), (explicitPair.LearningRate, explicitPair.MinLearningRate));
-        Assert.Equal(0.05, RunOptions.Parse(["--min-lr", "0.05"]).Apply(declared).MinLearningRate);
+        Assert.Equal(0.05, RunOptions.Parse(["--min-lr", "0.05"]).Apply(With(declared)).Schedule.MinLearningRate);
 
         Assert.Equal("--min-lr 0.5 is above the peak learning rate 0.001 (--lr): lower --min-lr or raise --lr.",
-            Assert.Throws<ArgumentException>(() => RunOptions.Parse(["--lr", "0.001", "--min-lr", "0.5"]).Apply(declared)).Message);
+            Assert.Throws<ArgumentException>(() => RunOptions.Parse(["--lr", "0.001", "--min-lr", "0.5"]).Apply(With(declared))).Message);
         Assert.Equal("--min-lr 0.2 is above the peak learning rate 0.1 (the declared LearningRate): lower --min-lr or raise --lr.",
-            Assert.Throws<ArgumentException>(() => RunOptions.Parse(["--min-lr", "0.2"]).Apply(declared)).Message);
+            Assert.Throws<ArgumentException>(() => RunOptions.Parse(["--min-lr", "0.2"]).Apply(With(declared))).Message);
     }
 
     [Fact]
