@@ -15,30 +15,11 @@ internal static class AtomicFile
     public const string TemporarySuffix = ".tmp";
 
     /// <summary>Writes <paramref name="path"/> with what <paramref name="write"/> puts into the stream.</summary>
-    public static void Write(string path, Action<Stream> write)
+    public static void Write(string path, Action<Stream> write) => WriteWith(path, temporary =>
     {
-        var fullPath = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(fullPath)!;
-        Directory.CreateDirectory(folder);
-        var temporary = fullPath + TemporarySuffix;
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, fullPath, overwrite: true);
-            FlushFolder(folder);
-        }
-        catch (Exception e)
-        {
-            var written = File.Exists(temporary) ? new FileInfo(temporary).Length : 0;
-            TryDelete(temporary);
-            if (e is IOException io && IsDiskFull(io)) throw DiskFull(fullPath, written, io);
-            throw;
-        }
-    }
+        using var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None);
+        write(stream);
+    });
 
     /// <summary>Writes <paramref name="path"/> from a file another writer (e.g. TorchSharp) produces at the path it is given.</summary>
     public static void WriteWith(string path, Action<string> writeTo)
