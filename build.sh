@@ -45,6 +45,15 @@ case "$command" in
     rm -f "$log"
     # The GPU kit (eng/gpu): its scripts parse and its bench runs a FOFA step on the CPU; counted as one test.
     if bash eng/gpu/smoke.sh "$configuration"; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+    # The fault-injection suite (eng/faults): damaged inputs, kills at each checkpoint phase, a full disk, two
+    # processes in one folder; each row is a case (~3 min).
+    faults=$(mktemp)
+    bash eng/faults/run.sh "$configuration" | tee "$faults" || status=1
+    # A suite that stopped before its summary counts as one failure.
+    summary=$(grep -E '^faults: [0-9]+ passed, [0-9]+ failed' "$faults" || echo "faults: 0 passed, 1 failed")
+    passed=$((passed + $(echo "$summary" | sed -E 's/^faults: ([0-9]+) passed.*/\1/')))
+    failed=$((failed + $(echo "$summary" | sed -E 's/.*, ([0-9]+) failed/\1/')))
+    rm -f "$faults"
     echo "tests: $passed passed, $failed failed"
     exit "$status"
     ;;

@@ -10,9 +10,10 @@ namespace FofaDsl.Data;
 /// <see cref="Cifar10Std"/>, <see cref="Cifar100Mean"/>, <see cref="Cifar100Std"/>).
 /// </summary>
 /// <remarks>
-/// A directory may be the unpacked folder itself (<c>cifar-10-batches-bin</c>, <c>cifar-100-binary</c>)
-/// or the folder that holds it. The python (pickle) versions cannot be read: they are detected
-/// and reported as such.
+/// A directory may be the unpacked folder itself (<c>cifar-10-batches-bin</c>, <c>cifar-100-binary</c>),
+/// the folder that holds it, or a folder that holds the downloaded archive (<c>cifar-10-binary.tar.gz</c>,
+/// <c>cifar-100-binary.tar.gz</c>), which is then read without unpacking and verified (gzip CRC-32 and
+/// tar header checksums). The python (pickle) versions cannot be read: they are detected and reported as such.
 /// </remarks>
 public static class Cifar
 {
@@ -137,31 +138,46 @@ public static class Cifar
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         string[] wanted = [.. batches, namesFile];
-        string dataDirectory = FindDirectory(directory, format, wanted);
+        var files = FindFiles(directory, format, wanted);
 
-        var classNames = ReadClassNames(Path.Combine(dataDirectory, namesFile), format, format.ClassCounts[labelIndex]);
-        var paths = batches.Select(batch => Path.Combine(dataDirectory, batch)).ToArray();
-        var recordCounts = paths.Select(path => CountRecords(path, format)).ToArray();
+        var classNames = ReadClassNames(files[namesFile], format, format.ClassCounts[labelIndex]);
+        var sources = batches.Select(batch => files[batch]).ToArray();
+        var recordCounts = sources.Select(source => CountRecords(source, format)).ToArray();
 
         long total = recordCounts.Sum(count => (long)count);
         if (total * PixelBytes > Array.MaxLength)
         {
             throw new DatasetFormatException(
-                Invariant($"{format.Name} in '{dataDirectory}' holds {total} images, more than one array can; ") +
+                Invariant($"{format.Name} in '{directory}' holds {total} images, more than one array can; ") +
                 $"these are not the {format.Name} files. Re-download and unpack {format.Archive}.",
-                paths[0]);
+                sources[0].Name);
         }
 
         var pixels = new byte[total * PixelBytes];
         var labels = new byte[total];
         int first = 0;
-        for (int f = 0; f < paths.Length; f++)
+        for (int f = 0; f < sources.Length; f++)
         {
-            ReadRecords(paths[f], format, labelIndex, pixels, labels, first, recordCounts[f]);
+            ReadRecords(sources[f], format, labelIndex, pixels, labels, first, recordCounts[f]);
             first += recordCounts[f];
         }
 
         return ImageDataset.Wrap(pixels, labels, Channels, ImageSize, ImageSize, classNames, mean, std);
+    }
+
+    // The wanted files from the unpacked folder (the directory itself or its archive subfolder), else from the archive.
+    private static Dictionary<string, CifarFile> FindFiles(string directory, CifarFormat format, string[] wanted)
+    {
+        string archive = Path.Combine(directory, format.Archive);
+        if (Directory.Exists(directory) && !Directory.Exists(Path.Combine(directory, format.Folder)) && File.Exists(archive)
+            && !wanted.All(file => File.Exists(Path.Combine(directory, file))))
+        {
+            var entries = CifarArchive.ReadEntries(archive, format.Folder, wanted, $"download {format.Archive} again");
+            return entries.ToDictionary(entry => entry.Key, entry => CifarFile.InArchive(archive, format.Folder, entry.Key, entry.Value));
+        }
+
+        string dataDirectory = FindDirectory(directory, format, wanted);
+        return wanted.ToDictionary(file => file, file => CifarFile.OnDisk(Path.Combine(dataDirectory, file)));
     }
 
     // The directory itself, or its unpacked-archive subfolder, whichever holds the files.
@@ -196,14 +212,17 @@ public static class Cifar
         string reported = Directory.Exists(nested) ? nested : directory;
         string missing = wanted.First(file => !File.Exists(Path.Combine(reported, file)));
         throw new FileNotFoundException(
-            $"{format.Name} file {missing} is missing from '{reported}' (looked for {lookedFor} in '{directory}' and in {format.Folder}/). " +
+            $"{format.Name} file {missing} is missing from '{reported}' (looked for {lookedFor} in '{directory}' and in {format.Folder}/, " +
+            $"and for {format.Archive} in '{directory}'). " +
             format.InstallHint,
             Path.Combine(reported, missing));
     }
 
-    private static string[] ReadClassNames(string path, CifarFormat format, int classCount)
+    private static string[] ReadClassNames(CifarFile file, CifarFormat format, int classCount)
     {
-        var names = File.ReadAllLines(path).Select(line => line.Trim()).Where(line => line.Length > 0).ToArray();
+        string path = file.Name;
+        using var reader = new StreamReader(file.Open());
+        var names = reader.ReadToEnd().Split('\n').Select(line => line.Trim()).Where(line => line.Length > 0).ToArray();
         if (names.Length != classCount)
         {
             throw new DatasetFormatException(
@@ -214,9 +233,10 @@ public static class Cifar
         return names;
     }
 
-    private static int CountRecords(string path, CifarFormat format)
+    private static int CountRecords(CifarFile file, CifarFormat format)
     {
-        long length = new FileInfo(path).Length;
+        string path = file.Name;
+        long length = file.Length;
         if (length > 0 && length % format.RecordSize == 0 && length / format.RecordSize <= int.MaxValue)
             return (int)(length / format.RecordSize);
 
@@ -231,14 +251,15 @@ public static class Cifar
             path);
     }
 
-    private static void ReadRecords(string path, CifarFormat format, int labelIndex, byte[] pixels, byte[] labels, int first, int count)
+    private static void ReadRecords(CifarFile source, CifarFormat format, int labelIndex, byte[] pixels, byte[] labels, int first, int count)
     {
+        string path = source.Name;
         // A few thousand records at a time: no second copy of a 150 MB file in memory.
         const int RecordsPerChunk = 1024;
         int recordSize = format.RecordSize;
         int labelBytes = format.ClassCounts.Length;
         var chunk = new byte[RecordsPerChunk * recordSize];
-        using var file = File.OpenRead(path);
+        using var file = source.Open();
 
         for (int done = 0; done < count; done += RecordsPerChunk)
         {
@@ -267,6 +288,15 @@ public static class Cifar
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    // One batch or names file: on disk, or an entry of the downloaded archive (named archive/folder/file in messages).
+    private sealed record CifarFile(string Name, long Length, Func<Stream> Open)
+    {
+        public static CifarFile OnDisk(string path) => new(path, new FileInfo(path).Length, () => File.OpenRead(path));
+
+        public static CifarFile InArchive(string archive, string folder, string file, byte[] data) =>
+            new($"{archive}/{folder}/{file}", data.Length, () => new MemoryStream(data, writable: false));
+    }
 
     // What differs between the two data sets' binary files and their download hints.
     private sealed record CifarFormat(

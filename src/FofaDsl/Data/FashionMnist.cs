@@ -95,6 +95,11 @@ public static class FashionMnist
         string raw = Path.Combine(directory, baseName);
         if (File.Exists(raw))
             return raw;
+        foreach (string candidate in new[] { gzipped, raw })
+        {
+            if (Directory.Exists(candidate))
+                throw new DatasetFormatException($"{candidate}: is a folder, not a file; the Fashion-MNIST file must be there instead. {InstallHint}", candidate);
+        }
         throw new FileNotFoundException(
             $"Fashion-MNIST file {baseName}(.gz) is missing from '{directory}' (looked for {lookedFor}). {InstallHint}",
             gzipped);

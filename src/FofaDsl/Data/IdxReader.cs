@@ -132,7 +132,9 @@ public static class IdxReader
         if (magicLength < 4)
         {
             throw new DatasetFormatException(
-                Invariant($"{sourceName}: the file is {magicLength} byte(s) long, shorter than the 4-byte IDX header; ") +
+                (magicLength == 0
+                    ? $"{sourceName}: the file is empty; "
+                    : Invariant($"{sourceName}: the file is truncated: {magicLength} byte(s) long, shorter than the 4-byte IDX header; ")) +
                 RedownloadHint + ".",
                 sourceName);
         }

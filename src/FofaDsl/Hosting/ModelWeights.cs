@@ -15,7 +15,11 @@ public static class ModelWeights
     public static void Save(torch.nn.Module module, string path)
     {
         if (Path.GetExtension(path).Equals(".safetensors", StringComparison.OrdinalIgnoreCase))
-            Platform.AtomicFile.WriteWith(path, temporary => TorchSharp.PyBridge.PyBridgeModuleExtensions.save_safetensors(module, temporary));
+            Platform.AtomicFile.WriteWith(path, temporary =>
+            {
+                using var file = File.Create(temporary);
+                Weights.SafetensorsChecksum.Write(module.state_dict(), file);
+            });
         else
             Platform.AtomicFile.WriteWith(path, temporary => module.save(temporary));
     }

@@ -32,7 +32,9 @@ internal static class AtomicFile
         {
             writeTo(temporary);
             using (var stream = new FileStream(temporary, FileMode.Open, FileAccess.ReadWrite, FileShare.None)) stream.Flush(flushToDisk: true);
+            FaultInjection.Point(Path.GetFileName(fullPath) + ":before-rename");
             File.Move(temporary, fullPath, overwrite: true);
+            FaultInjection.Point(Path.GetFileName(fullPath) + ":after-rename");
             FlushFolder(folder);
         }
         catch (Exception e)
@@ -43,6 +45,9 @@ internal static class AtomicFile
             throw;
         }
     }
+
+    /// <summary>Makes <paramref name="path"/> a copy of <paramref name="source"/>.</summary>
+    public static void Copy(string source, string path) => WriteWith(path, temporary => File.Copy(source, temporary, overwrite: true));
 
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/>.</summary>
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));

@@ -139,6 +139,7 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
                 ema?.Update();
                 OnStep?.Invoke(globalStep, values);
                 globalStep++;
+                Platform.FaultInjection.Point("step");
                 if (Progress is not null)
                 {
                     var seconds = stepClock.Elapsed.TotalSeconds;
@@ -163,7 +164,7 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
             best = Math.Max(best, top1);
             var epochEnd = new CheckpointState(Fingerprint, epoch + 1, 0, globalStep, best, history, new Dictionary<string, double>());
             SaveLast(epochEnd, step, optimizer, ema);
-            if (improved && LastCheckpoint is not null) File.Copy(LastCheckpoint, BestCheckpoint!, overwrite: true);
+            if (improved && LastCheckpoint is not null) Platform.AtomicFile.Copy(LastCheckpoint, BestCheckpoint!);
             log?.Invoke(string.Create(CultureInfo.InvariantCulture,
                 $"[{step.MethodName}] epoch {epoch + 1}/{schedule.Epochs}  {string.Join("  ", means.Select(kv => $"{kv.Key} {kv.Value:F4}"))}  top-1 {top1:P2}  {(earlier + clock.Elapsed).TotalSeconds:F0}s"));
         }

@@ -5,7 +5,8 @@ namespace FofaDsl.Weights;
 
 /// <summary>
 /// Checks a safetensors header against the file before any tensor is read: the reader we use fills
-/// short reads with zeros, so a truncated file would otherwise load silently as zero weights.
+/// short reads with zeros, so a truncated file would otherwise load silently as zero weights. A file that
+/// FofaDsl wrote is also checked against the SHA-256 in its metadata (<see cref="SafetensorsChecksum"/>).
 /// </summary>
 internal static class SafetensorsHeader
 {
@@ -30,12 +31,18 @@ internal static class SafetensorsHeader
         stream.ReadExactly(header);
         var dataLength = fileLength - 8 - (long)headerLength;
 
+        string? checksum = null;
         try
         {
             using var document = JsonDocument.Parse(header);
             foreach (var entry in document.RootElement.EnumerateObject())
             {
-                if (entry.Name == "__metadata__") continue;
+                if (entry.Name == "__metadata__")
+                {
+                    if (entry.Value.ValueKind == JsonValueKind.Object && entry.Value.TryGetProperty(SafetensorsChecksum.MetadataKey, out var stamp))
+                        checksum = stamp.GetString();
+                    continue;
+                }
                 CheckEntry(entry, dataLength, path);
             }
         }
@@ -45,6 +52,8 @@ internal static class SafetensorsHeader
                 $"Cannot read '{path}': its safetensors header is not valid JSON of tensor entries ({e.Message}). " +
                 "The file is corrupt; re-download it or re-save it with safetensors.torch.save_file.", path, e);
         }
+
+        if (checksum is not null) SafetensorsChecksum.Verify(stream, 8 + (long)headerLength, checksum, path);
     }
 
     private static void CheckEntry(JsonProperty entry, long dataLength, string path)

@@ -55,11 +55,15 @@ internal static class WeightFileReader
     }
 
     /// <summary>Reads every tensor of <paramref name="path"/>; the caller owns (and disposes) the tensors.</summary>
-    /// <exception cref="WeightLoadException">When the file is truncated, corrupt or holds no state dict.</exception>
+    /// <exception cref="WeightLoadException">
+    /// When the file is truncated or corrupt (checked against its <c>.sha256</c> sidecar, its zip entries' CRC-32 or
+    /// the checksum FofaDsl stamps into the safetensors it writes), or holds no state dict.
+    /// </exception>
     public static Dictionary<string, Tensor> Read(string path, WeightFileFormat format)
     {
         // Tensors made before a failure would otherwise linger until finalisation.
         using var scope = NewDisposeScope();
+        ChecksumSidecar.VerifyIfPresent(path);
         using var stream = File.OpenRead(path);
         Dictionary<string, Tensor> tensors;
         try
@@ -87,6 +91,7 @@ internal static class WeightFileReader
 
     private static Dictionary<string, Tensor> ReadPyTorchZip(Stream stream, string path)
     {
+        ZipEntryChecksums.Verify(stream, path);
         var table = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true);
         return ExtractStateDict(table, path);
     }

@@ -64,4 +64,17 @@ internal static class CifarTestFiles
         File.WriteAllText(Path.Combine(directory, "fine_label_names.txt"), string.Join("\n", FineNames()) + "\n");
         File.WriteAllText(Path.Combine(directory, "coarse_label_names.txt"), string.Join("\n", CoarseNames()) + "\n");
     }
+
+    /// <summary>
+    /// Packs the files of <paramref name="unpacked"/> as the downloaded archive does (a gzip of a tar whose entries
+    /// lie under <paramref name="folder"/>/) into <paramref name="archivePath"/>.
+    /// </summary>
+    public static void WriteArchive(string unpacked, string folder, string archivePath)
+    {
+        using var output = File.Create(archivePath);
+        using var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Optimal);
+        using var tar = new System.Formats.Tar.TarWriter(gzip, System.Formats.Tar.TarEntryFormat.Gnu);
+        foreach (var file in Directory.GetFiles(unpacked).Order(StringComparer.Ordinal))
+            tar.WriteEntry(file, $"{folder}/{Path.GetFileName(file)}");
+    }
 }

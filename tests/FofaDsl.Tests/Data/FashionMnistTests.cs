@@ -40,6 +40,19 @@ public sealed class FashionMnistTests
     }
 
     [Fact]
+    public void A_folder_where_a_file_belongs_is_called_a_folder_not_missing()
+    {
+        using var dir = new TempDirectory();
+        IdxTestFiles.Write(dir.Path, "t10k-images-idx3-ubyte.gz", IdxTestFiles.Gzip(IdxTestFiles.Images(1, 1, 1, [0])));
+        Directory.CreateDirectory(Path.Combine(dir.Path, "t10k-labels-idx1-ubyte.gz"));
+
+        var error = Assert.Throws<DatasetFormatException>(() => FashionMnist.Load(dir.Path, FashionMnistSplit.Test));
+
+        Assert.Contains("t10k-labels-idx1-ubyte.gz: is a folder, not a file", error.Message);
+        Assert.DoesNotContain("missing", error.Message);
+    }
+
+    [Fact]
     public void Loads_raw_and_gzipped_files_from_a_directory()
     {
         using var dir = new TempDirectory();

@@ -205,6 +205,26 @@ public sealed class ImageFolderTests
         Assert.Contains("truncated", error.Message);
     }
 
+    [Theory]
+    [InlineData(20)]
+    [InlineData(100)]
+    public void A_png_whose_image_data_was_altered_fails_its_chunk_crc_and_is_named(int bytesIntoTheData)
+    {
+        using var dir = new TempDirectory();
+        string path = WriteImage(Path.Combine(dir.Path, "cls"), "altered.png", 64, 64,
+            (x, y) => new SKColor((byte)(x * 4), (byte)(y * 4), (byte)(x ^ y)), SKEncodedImageFormat.Png);
+        var bytes = File.ReadAllBytes(path);
+        // The IDAT chunk: 4-byte length, "IDAT", then the compressed pixels.
+        int data = System.Text.Encoding.ASCII.GetString(bytes).IndexOf("IDAT", StringComparison.Ordinal) + 4;
+        bytes[data + bytesIntoTheData] ^= 0x08;
+        File.WriteAllBytes(path, bytes);
+
+        var error = Assert.Throws<DatasetFormatException>(() => ImageFolder.Load(dir.Path, Small));
+
+        Assert.Equal(path, error.FileName);
+        Assert.Matches("corrupt|truncated", error.Message);
+    }
+
     [Fact]
     public void Several_corrupt_images_name_the_first_and_count_the_rest()
     {
