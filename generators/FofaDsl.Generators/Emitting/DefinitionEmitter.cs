@@ -21,7 +21,7 @@ internal static class DefinitionEmitter
         w.Line("    Methods =");
         w.Line("    [");
         foreach (var run in spec.Runs)
-            w.Line($"        new({String(run.Name)}, {String(run.DisplayName)}, {Bool(run.NeedsTeacher)}, {RunEmitter.FactoryName(spec, run)}),");
+            w.Line($"        new({String(run.Name)}, {String(run.Label)}, {Bool(run.NeedsTeacher)}, {RunEmitter.FactoryName(spec, run)}),");
         w.Line("    ],");
         w.Line("    Weights = CreateLossWeights(),");
         w.Line("    Schedule = CreateSchedule(),");

@@ -23,9 +23,9 @@ internal static class RunEmitter
             switch (run.Kind)
             {
                 case RunKind.Scratch:
-                    w.Line("/// <summary>The <c>scratch</c> run: the student trained on the labels alone (no teacher).</summary>");
+                    w.Line($"/// <summary>The <c>{Xml(run.Name)}</c> run: the student trained on the labels alone (no teacher).</summary>");
                     w.Line($"public static global::FofaDsl.Methods.DistillationStep {factory}({Context} context) =>");
-                    w.Line("    global::FofaDsl.Methods.DistillationStep.Supervised(context.Student, Spec.LabelSmoothing);");
+                    w.Line($"    global::FofaDsl.Methods.DistillationStep.Supervised(context.Student, Spec.LabelSmoothing, {String(run.Label)});");
                     break;
                 case RunKind.Fofa:
                     EmitFofaRun(w, spec, run, names[run.Name]);
@@ -46,7 +46,7 @@ internal static class RunEmitter
     private static void EmitStep(SourceWriter w, RunSpec run, string factory, IReadOnlyList<string> terms)
     {
         w.Line($"public static global::FofaDsl.Methods.DistillationStep {factory}({Context} context) => new(");
-        w.Line($"    {String(run.DisplayName)}, context.RequireTeacher(), context.Student, CreateLossWeights(),");
+        w.Line($"    {String(run.Label)}, context.RequireTeacher(), context.Student, CreateLossWeights(),");
         w.Line("    [");
         foreach (var term in terms) w.Line($"        {term},");
         w.Line("    ]);");

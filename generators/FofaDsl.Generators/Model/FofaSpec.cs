@@ -24,26 +24,29 @@ internal sealed record FofaSpec(
     /// <summary>The prompt stages in words: "stage 4", "stages 1, 2".</summary>
     public string StageList => (PromptStages.Count == 1 ? "stage " : "stages ") + string.Join(", ", PromptStages.Select(s => s.ToString(CultureInfo.InvariantCulture)));
 
-    /// <summary>How these settings differ from <paramref name="other"/>'s, in words for a results table ("no RAA", "N 16").</summary>
-    public List<string> DifferencesFrom(FofaSpec other)
+    /// <summary>
+    /// This run in words against the full method, for every place a run is shown ("FOFA", "FOFA without prompts",
+    /// "FOFA without feedback, with N 16"): a component is named when it is off (every component on, prompts before all
+    /// four stages, is the full method), a size or knob when it differs from <paramref name="main"/>, the experiment's
+    /// first FOFA run, whose sizes are the experiment's own.
+    /// </summary>
+    public string Describe(FofaSpec main)
     {
-        var differences = new List<string>();
-        void Switch(bool mine, bool theirs, string name)
+        var parts = new List<string>();
+        if (!RegionAwareAttention) parts.Add("without RAA");
+        if (!HasPrompts) parts.Add("without prompts");
+        else
         {
-            if (mine != theirs) differences.Add((mine ? "with " : "no ") + name);
+            if (!Feedback) parts.Add("without feedback");
+            if (!PromptStages.SequenceEqual(new[] { 1, 2, 3, 4 })) parts.Add("with prompts at " + StageList);
         }
-
-        Switch(RegionAwareAttention, other.RegionAwareAttention, "RAA");
-        Switch(Prompts, other.Prompts, "prompts");
-        Switch(Feedback, other.Feedback, "feedback");
-        if (Prompts && !PromptStages.SequenceEqual(other.PromptStages))
-            differences.Add(PromptStages.Count == 0 ? "no prompt stages" : "prompts at " + StageList);
-        if (Queries != other.Queries) differences.Add("N " + Queries.ToString(CultureInfo.InvariantCulture));
-        if (TokenWidth != other.TokenWidth) differences.Add("d " + TokenWidth.ToString(CultureInfo.InvariantCulture));
-        if (Heads != other.Heads) differences.Add(Heads.ToString(CultureInfo.InvariantCulture) + " heads");
-        Switch(ReferenceCodeQuirks, other.ReferenceCodeQuirks, "reference-code quirks");
-        if (FeatureWeight != other.FeatureWeight && FeatureWeight is { } weight) differences.Add("feature weight " + weight.ToString("0.###", CultureInfo.InvariantCulture));
-        if (FeatureWarmupEpochs != other.FeatureWarmupEpochs) differences.Add("feature warm-up " + FeatureWarmupEpochs.ToString(CultureInfo.InvariantCulture));
-        return differences;
+        if (RegionAwareAttention && Queries != main.Queries) parts.Add("with N " + Queries.ToString(CultureInfo.InvariantCulture));
+        if (TokenWidth != main.TokenWidth) parts.Add("with d " + TokenWidth.ToString(CultureInfo.InvariantCulture));
+        if (RegionAwareAttention && Heads != main.Heads) parts.Add("with " + Heads.ToString(CultureInfo.InvariantCulture) + " heads");
+        if (ReferenceCodeQuirks != main.ReferenceCodeQuirks) parts.Add(ReferenceCodeQuirks ? "with the reference code's quirks" : "without the reference code's quirks");
+        if (FeatureWeight != main.FeatureWeight)
+            parts.Add(FeatureWeight is { } weight ? "with feature weight " + weight.ToString("0.###", CultureInfo.InvariantCulture) : "with the declared feature weight");
+        if (FeatureWarmupEpochs != main.FeatureWarmupEpochs) parts.Add("with feature warm-up " + FeatureWarmupEpochs.ToString(CultureInfo.InvariantCulture));
+        return parts.Count == 0 ? "FOFA" : "FOFA " + string.Join(", ", parts);
     }
 }

@@ -112,12 +112,21 @@ internal sealed partial class ExperimentParser
         }
 
         var firstFofa = runs.FirstOrDefault(r => r.Kind == RunKind.Fofa)?.Fofa;
-        return runs.Select(r => new RunSpec(r.Name, r.Kind switch
+        return runs.Select(r => new RunSpec(r.Name, Describe(r, firstFofa), r.Kind, new EquatableArray<TermSpec>(r.Terms), r.Fofa)).ToList();
+    }
+
+    /// <summary>
+    /// What a run is, said against the full method: <c>Scratch</c>, <c>Logit KD</c>, <c>FOFA without prompts</c>,
+    /// <c>FOFA</c>, <c>FOFA + FitNet</c> (see <see cref="RunSpec.Label"/>).
+    /// </summary>
+    private static string Describe(RunDraft run, FofaSpec? firstFofa)
+    {
+        return run.Kind switch
         {
             RunKind.Scratch => "Scratch",
-            RunKind.Fofa => string.Join(" + ", new[] { FofaDisplayName(r, firstFofa, combined: r.Terms.Count > 0) }.Concat(r.Terms.Select(t => t.DisplayName))),
-            _ => string.Join(" + ", r.Terms.Select(t => t.DisplayName)),
-        }, r.Kind, new EquatableArray<TermSpec>(r.Terms), r.Fofa)).ToList();
+            RunKind.Fofa => string.Join(" + ", new[] { run.Fofa is { } fofa ? fofa.Describe(firstFofa ?? fofa) : "FOFA" }.Concat(run.Terms.Select(t => t.DisplayName))),
+            _ => string.Join(" + ", run.Terms.Select(t => t.DisplayName)),
+        };
     }
 
     /// <summary>The run name of a method attribute (its Run argument, else <paramref name="fallback"/>), or null after reporting an invalid one.</summary>
@@ -127,19 +136,6 @@ internal sealed partial class ExperimentParser
         if (IsRunName(run)) return run;
         Report(DiagnosticCatalog.ValueOutOfRange, reader.LocationOf("Run"), "Run", Literals.String(run), "run names use lower-case letters, digits, '+', '-' and '_' (they name files and --methods values)");
         return null;
-    }
-
-    /// <summary>
-    /// "FOFA" for the first FOFA run; a later one (an ablation) is named by how its settings differ
-    /// from the first's, e.g. "FOFA (no RAA)", or by its run name when they do not, unless other terms
-    /// (<paramref name="combined"/>) already set it apart.
-    /// </summary>
-    private static string FofaDisplayName(RunDraft run, FofaSpec? first, bool combined)
-    {
-        if (run.Fofa is null || first is null || ReferenceEquals(run.Fofa, first)) return "FOFA";
-        var differences = run.Fofa.DifferencesFrom(first);
-        if (differences.Count > 0) return $"FOFA ({string.Join(", ", differences)})";
-        return combined ? "FOFA" : $"FOFA ({run.Name})";
     }
 
     private static bool IsWeightSetting(string kind, string setting) =>

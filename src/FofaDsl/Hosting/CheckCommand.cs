@@ -42,7 +42,7 @@ internal static class CheckCommand
             // Stand-in dataset indices for methods with a per-sample memory (CRD): the check batch is the first images.
             var result = step.Compute(images, labels, arange(images.shape[0], dtype: ScalarType.Int64, device: device));
             result.Total.backward();
-            output.WriteLine($"{method.Name} ({step.MethodName}): {step.TrainableParameters().Sum(p => p.numel()):N0} trainable parameters");
+            output.WriteLine($"{step.MethodName}: {step.TrainableParameters().Sum(p => p.numel()):N0} trainable parameters");
             foreach (var term in result.Terms) output.WriteLine($"  {term.Name}: {term.Value.item<float>():F4}");
             if (!float.IsFinite(result.Total.item<float>())) throw new NonFiniteLossException(step.MethodName, 1, 1, "total", result.Total.item<float>());
         }

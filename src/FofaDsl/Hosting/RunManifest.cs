@@ -29,6 +29,8 @@ public static class RunManifest
             ["teacher"] = experiment.TeacherDescription,
             ["student"] = experiment.StudentDescription,
             ["methods"] = options.SelectMethods(experiment).Select(m => m.Name).ToList(),
+            // Each run as every report shows it: its name, then what sets it apart from the full method.
+            ["runs"] = options.SelectMethods(experiment).ToDictionary(m => m.Name, m => m.DisplayName),
             ["outputDirectory"] = experiment.OutputDirectory,
             ["checkpointEverySteps"] = experiment.CheckpointEverySteps,
             // Every resolved setting by option name, as text: what a resume takes back (RunRecord).

@@ -10,19 +10,22 @@ namespace FofaDsl.Hosting;
 /// </summary>
 public sealed class RunReport(string outputDirectory) : IDisposable
 {
-    private readonly List<(string Method, TrainingResult Result)> results = [];
+    private readonly List<(string Run, string Label, TrainingResult Result)> results = [];
     private TensorBoardWriter? tensorBoard;
 
-    /// <summary>Records a finished (or resumed and finished) training run under <paramref name="method"/>.</summary>
-    public void Add(string method, TrainingResult result)
+    /// <summary>
+    /// Records a finished (or resumed and finished) training run: its files are named by <paramref name="run"/>
+    /// (<c>raa</c>), its TensorBoard tags and plot legends by <paramref name="label"/> (<c>raa (FOFA without prompts)</c>).
+    /// </summary>
+    public void Add(string run, string label, TrainingResult result)
     {
-        results.Add((method, result));
-        WriteMetrics(method, result);
+        results.Add((run, label, result));
+        WriteMetrics(run, result);
         tensorBoard ??= new TensorBoardWriter(Path.Combine(outputDirectory, "tensorboard"));
         foreach (var epoch in result.Epochs)
         {
-            tensorBoard.AddScalar($"{method}/top1", (float)epoch.TestTop1, epoch.Epoch);
-            foreach (var (term, value) in epoch.MeanTerms) tensorBoard.AddScalar($"{method}/{term}", (float)value, epoch.Epoch);
+            tensorBoard.AddScalar($"{label}/top1", (float)epoch.TestTop1, epoch.Epoch);
+            foreach (var (term, value) in epoch.MeanTerms) tensorBoard.AddScalar($"{label}/{term}", (float)value, epoch.Epoch);
         }
         tensorBoard.Flush();
     }
@@ -31,15 +34,15 @@ public sealed class RunReport(string outputDirectory) : IDisposable
     public void SavePlots()
     {
         var accuracy = results.Where(r => r.Result.Epochs.Count > 0)
-            .Select(r => new PlotSeries(r.Method, r.Result.Epochs.Select(e => ((double)e.Epoch, e.TestTop1 * 100)).ToList()))
+            .Select(r => new PlotSeries(r.Label, r.Result.Epochs.Select(e => ((double)e.Epoch, e.TestTop1 * 100)).ToList()))
             .ToList();
         if (accuracy.Count > 0) TrainingPlots.SaveAccuracyCurves(Path.Combine(outputDirectory, "accuracy.png"), accuracy);
-        foreach (var (method, result) in results.Where(r => r.Result.Epochs.Count > 0))
+        foreach (var (run, label, result) in results.Where(r => r.Result.Epochs.Count > 0))
         {
             var terms = result.Epochs[0].MeanTerms.Keys
                 .Select(term => new PlotSeries(term, result.Epochs.Select(e => ((double)e.Epoch, e.MeanTerms.GetValueOrDefault(term))).ToList()))
                 .ToList();
-            TrainingPlots.SaveLossCurves(Path.Combine(outputDirectory, $"loss-{method}.png"), terms, $"{method}: loss terms per epoch");
+            TrainingPlots.SaveLossCurves(Path.Combine(outputDirectory, $"loss-{run}.png"), terms, $"{label}: loss terms per epoch");
         }
     }
 

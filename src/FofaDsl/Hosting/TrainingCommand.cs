@@ -190,7 +190,7 @@ internal static class TrainingCommand
                     if (seeded.StudentWeights is { } initial) ModelWeights.LoadInitialisation(student, initial);
                     var step = method.CreateStep(new MethodContext(method.NeedsTeacher ? teacher : null, student, train.Count));
                     var result = Train(step, seeded, seeded.Schedule, method.Name, run);
-                    report.Add(run, result);
+                    report.Add(run, Label(step.MethodName, method.Name, run), result);
                     // Student-only export for deployment: PyTorch-readable, timm/torchvision parameter names.
                     var export = Path.Combine(outputDirectory, $"student-{run}.safetensors");
                     ModelWeights.Save(student, export);
@@ -212,6 +212,13 @@ internal static class TrainingCommand
             report.SavePlots();
             Output.WriteLine($"curves: {Path.Combine(outputDirectory, "accuracy.png")}, loss-<method>.png; metrics-<method>.csv, steps-<method>.csv; TensorBoard: {Path.Combine(outputDirectory, "tensorboard")}");
         }
+
+        /// <summary>
+        /// A run's label with its seeded name: <c>kd (Logit KD)</c> trained as <c>kd-seed12</c> is shown as
+        /// <c>kd-seed12 (Logit KD)</c>, so that the seeds' curves can be told apart.
+        /// </summary>
+        private static string Label(string label, string method, string run) =>
+            run != method && label.StartsWith(method + " (", StringComparison.Ordinal) ? run + label[method.Length..] : label;
 
         /// <summary>Prints the comparison over the seeds run so far and writes it to <c>seeds-summary.csv</c>.</summary>
         private void Summarise(SeedComparison comparison, int lastSeed)
@@ -263,7 +270,7 @@ internal static class TrainingCommand
             Output.WriteLine($"teacher saved to {trained} (reuse it with --teacher-weights {trained})");
             if (table is null) Output.WriteLine(Summary(MethodCheckpoint.TeacherMethod, result, $"teacher in {trained}"));
             table?.Add($"teacher {experiment.TeacherDescription}", "Supervised", experiment.Seed, result.TestTop1, result.WallTime);
-            report.Add(MethodCheckpoint.TeacherMethod, result);
+            report.Add(MethodCheckpoint.TeacherMethod, result.Method, result);
             return teacher;
         }
 

@@ -106,7 +106,7 @@ public sealed class GeneratedProgramTests
     {
         Assert.Equal(["scratch", "kd", "dkd", "dist", "fitnet", "ofa", "cc", "rkd", "crd", "kd+fitnet", "fofa"], TinyExperiment.Spec.Methods);
         var definition = TinyExperiment.Definition;
-        Assert.Equal("Logit KD + FitNet", definition.FindMethod("kd+fitnet")!.DisplayName);
+        Assert.Equal("kd+fitnet (Logit KD + FitNet)", definition.FindMethod("kd+fitnet")!.DisplayName);
         Assert.False(definition.FindMethod("scratch")!.NeedsTeacher);
         Assert.True(definition.FindMethod("crd")!.NeedsTeacher);
         // No teacher declared: nothing to build, and only teacher-free methods.
@@ -115,11 +115,19 @@ public sealed class GeneratedProgramTests
     }
 
     [Fact]
+    public void Each_run_is_labelled_by_its_name_and_what_it_lacks_against_the_full_method_whatever_the_declaration_order()
+    {
+        Assert.Equal(
+            ["fitnet (FitNet)", "raa (FOFA without prompts)", "raa-afp-nofb (FOFA without feedback)", "fofa (FOFA)"],
+            TinyTable4Experiment.Definition.Methods.Select(m => m.DisplayName));
+    }
+
+    [Fact]
     public void Several_FOFA_runs_are_an_ablation_table_each_with_its_own_settings()
     {
         var definition = TinyAblationExperiment.Definition;
         Assert.Equal(["fofa", "fofa-no-raa", "fofa-no-afp"], definition.Methods.Select(m => m.Name));
-        Assert.Equal(["FOFA", "FOFA (no RAA)", "FOFA (no prompts, N 4)"], definition.Methods.Select(m => m.DisplayName));
+        Assert.Equal(["fofa (FOFA)", "fofa-no-raa (FOFA without RAA)", "fofa-no-afp (FOFA without prompts, with N 4)"], definition.Methods.Select(m => m.DisplayName));
         // Settings the runs disagree on are not Spec constants; the shared ones are.
         Assert.Null(typeof(TinyAblationExperiment.Spec).GetField("Queries"));
         Assert.Null(typeof(TinyAblationExperiment.Spec).GetProperty("PromptStages"));

@@ -99,3 +99,18 @@ public partial class TinyAugmentedExperiment;
 [Schedule(Epochs = 1, TeacherEpochs = 1, BatchSize = 8, WarmupEpochs = 0)]
 [Data(DatasetKind.FashionMnist, TrainLimit = 16)]
 public partial class TinyAblationExperiment;
+
+/// <summary>
+/// The paper's Table 4 as a user would declare it, the RAA-only run first: every report must show each run by its
+/// name and say what it lacks against the full method (<c>raa (FOFA without prompts)</c>, <c>fofa (FOFA)</c>).
+/// </summary>
+[Experiment(Seed = 8)]
+[Teacher(Architecture.DeiTTiny, PatchSize = 7, EmbedDim = 16, Depth = 4, Heads = 2)]
+[Student(Architecture.ResNet18, Stem = ResNetStem.Cifar, BaseWidth = 4)]
+[FitNet(Run = "fitnet")]
+[Fofa(Run = "raa", Prompts = false, Queries = 16, TokenWidth = 16, Heads = 2)]
+[Fofa(Run = "raa-afp-nofb", Feedback = false, Queries = 16, TokenWidth = 16, Heads = 2)]
+[Fofa(Run = "fofa", Queries = 16, TokenWidth = 16, Heads = 2)]
+[Schedule(Epochs = 1, TeacherEpochs = 1, BatchSize = 8, WarmupEpochs = 0)]
+[Data(DatasetKind.FashionMnist, TrainLimit = 16)]
+public partial class TinyTable4Experiment;

@@ -18,7 +18,7 @@ public sealed class AblationRunTests : IDisposable
     {
         var (code, output, error) = await HostRun.Run(TinyAblationExperiment.Definition, "compare", "--methods", "fofa-no-raa", "--out", folder, "--threads", "1");
         Assert.True(code == 0, error);
-        Assert.Contains("FOFA (no RAA)", output);
+        Assert.Contains("fofa-no-raa (FOFA without RAA)", output);
         var checkpoint = Path.Combine(folder, "checkpoints", "fofa-no-raa", "best.ckpt");
         Assert.True(File.Exists(checkpoint));
         Assert.True(File.Exists(Path.Combine(folder, "steps-fofa-no-raa.csv")));
@@ -32,5 +32,36 @@ public sealed class AblationRunTests : IDisposable
         var (evaluated, evaluation, evalError) = await HostRun.Run(TinyAblationExperiment.Definition, "eval", "--checkpoint", checkpoint, "--out", folder);
         Assert.True(evaluated == 0, evalError);
         Assert.Contains("top-1", evaluation);
+    }
+
+    [Fact]
+    public async Task Every_report_names_a_run_by_its_run_name_and_what_it_lacks_against_the_full_method()
+    {
+        var (code, output, error) = await HostRun.Run(TinyTable4Experiment.Definition, "compare", "--methods", "raa,fofa", "--out", folder, "--threads", "1");
+        Assert.True(code == 0, error);
+        const string Raa = "raa (FOFA without prompts)", Fofa = "fofa (FOFA)";
+
+        // The results table and the epoch lines.
+        Assert.Matches(@"\| raa \(FOFA without prompts\) +\|", output);
+        Assert.Matches(@"\| fofa \(FOFA\) +\|", output);
+        Assert.Contains($"[{Raa}] epoch 1/1", output);
+        Assert.Contains($"[{Fofa}] epoch 1/1", output);
+        Assert.DoesNotMatch(@"\| FOFA|\[FOFA|FOFA \(with prompts", output);
+        // The results and metrics CSVs.
+        var results = File.ReadAllText(Directory.GetFiles(folder, "results-*.csv").Single());
+        Assert.Contains($"\"{Raa}\"", results);
+        Assert.Contains($"\"{Fofa}\"", results);
+        Assert.Contains(Raa, File.ReadAllText(Path.Combine(folder, "metrics-raa.csv")));
+        // The manifest: the run names resume selects by, and how each is shown.
+        var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "manifest.json"))).RootElement;
+        Assert.Equal(Raa, manifest.GetProperty("runs").GetProperty("raa").GetString());
+        Assert.Equal(Fofa, manifest.GetProperty("runs").GetProperty("fofa").GetString());
+        // TensorBoard tags (plot legends take the same label).
+        var events = System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(Directory.GetFiles(Path.Combine(folder, "tensorboard")).Single()));
+        Assert.Contains($"{Raa}/top1", events);
+        Assert.Contains($"{Fofa}/feature", events);
+        // Files keep the bare run names.
+        Assert.True(File.Exists(Path.Combine(folder, "student-raa.safetensors")));
+        Assert.True(File.Exists(Path.Combine(folder, "loss-fofa.png")));
     }
 }

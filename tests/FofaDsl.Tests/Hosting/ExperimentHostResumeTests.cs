@@ -53,7 +53,7 @@ public sealed class ExperimentHostResumeTests : IDisposable
         {
             var interrupted = await ExperimentHost.RunAsync(TinyExperiment.Definition, [.. train, "--out", split], log, errors, cancellation.Token);
             Assert.Equal(ExperimentHost.Interrupted, interrupted);
-            Assert.Contains($"interrupted: Scratch stopped after step 2 (epoch 2); {Path.Combine(split, "checkpoints", "scratch", "last.ckpt")} holds the run up to there.", errors.ToString());
+            Assert.Contains($"interrupted: scratch (Scratch) stopped after step 2 (epoch 2); {Path.Combine(split, "checkpoints", "scratch", "last.ckpt")} holds the run up to there.", errors.ToString());
             Assert.Contains($"Continue with: resume --out {split}", errors.ToString());
         }
         string[][] Steps(string folder) => File.ReadAllLines(Path.Combine(folder, "steps-scratch.csv")).Select(l => l.Split(',')[..^1]).ToArray();
@@ -86,7 +86,7 @@ public sealed class ExperimentHostResumeTests : IDisposable
         Assert.Equal("model,method,seed,top1,wall_seconds", rows[0]);
         // From the end: the model's description has commas of its own.
         var fields = rows[1..].Select(r => r.Split(',')[^4..]).ToList();
-        Assert.Equal(["\"Supervised\"", "\"Scratch\"", "\"Logit KD\"", "\"Scratch\"", "\"Logit KD\""], fields.Select(f => f[0]));
+        Assert.Equal(["\"Supervised\"", "\"scratch (Scratch)\"", "\"kd (Logit KD)\"", "\"scratch (Scratch)\"", "\"kd (Logit KD)\""], fields.Select(f => f[0]));
         Assert.Equal(["3", "3", "3", "4", "4"], fields.Select(f => f[1]));
         double Top1(int row) => double.Parse(fields[row - 1][2], System.Globalization.CultureInfo.InvariantCulture);
         foreach (var run in new[] { "scratch-seed3", "kd-seed3", "scratch-seed4", "kd-seed4" })

@@ -20,7 +20,7 @@ public sealed class ExperimentHostTests : IDisposable
 
         // Every declared run built its step and reported its terms; both models printed their four stages.
         foreach (var method in TinyExperiment.Definition.Methods)
-            Assert.Matches($@"(?m)^{System.Text.RegularExpressions.Regex.Escape($"{method.Name} ({method.DisplayName}): ")}[\d,]+ trainable parameters$", printed);
+            Assert.Matches($@"(?m)^{System.Text.RegularExpressions.Regex.Escape($"{method.DisplayName}: ")}[\d,]+ trainable parameters$", printed);
         Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(printed, @"(?m)^  stage 4: declared ").Count);
         Assert.EndsWith("check passed", printed.TrimEnd());
     }
@@ -39,7 +39,7 @@ public sealed class ExperimentHostTests : IDisposable
         var first = Rows("a");
         Assert.Equal("model,method,seed,top1", first[0]);
         Assert.Equal(5, first.Length); // header, teacher, scratch, kd, fofa
-        Assert.Equal(["Supervised", "Scratch", "Logit KD", "FOFA"], first[1..].Select(r => r.Split("\",\"")[1].Split('"')[0]));
+        Assert.Equal(["Supervised", "scratch (Scratch)", "kd (Logit KD)", "fofa (FOFA)"], first[1..].Select(r => r.Split("\",\"")[1].Split('"')[0]));
         Assert.Equal(first, Rows("b"));
         Assert.True(File.Exists(Path.Combine(output, "a", "teacher.safetensors")));
         Assert.True(File.Exists(Path.Combine(output, "a", "student-fofa.safetensors")));
@@ -59,7 +59,7 @@ public sealed class ExperimentHostTests : IDisposable
         var printed = await HostRun.Succeeds(TinyCifarExperiment.Definition, ["compare", "--out", Path.Combine(output, "cifar-run"), "--data", data, "--methods", "fofa"]);
         // The files hold 9 training records (batches of 3, 3, 1, 1, 1) and 2 test records.
         Assert.Contains($"9 training and 2 held-out images (Cifar10, {data})", printed);
-        Assert.Matches(@"\| FOFA +\| +\d+\.\d\d%", printed);
+        Assert.Matches(@"\| fofa \(FOFA\) +\| +\d+\.\d\d%", printed);
 
         // Without the files, the run fails with an error that names the folder, instead of a crash.
         var missing = Path.Combine(output, "nothing-here");
@@ -86,7 +86,7 @@ public sealed class ExperimentHostTests : IDisposable
     {
         await HostRun.Succeeds(TinyExperiment.Definition, ["compare", "--out", Path.Combine(output, "baselines"), "--methods", "dkd,dist,fitnet,ofa"]);
         var rows = File.ReadAllLines(Directory.GetFiles(Path.Combine(output, "baselines"), "results-*.csv").Single());
-        Assert.Equal(["Supervised", "DKD", "DIST", "FitNet", "OFA"], rows[1..].Select(r => r.Split("\",\"")[1].Split('"')[0]));
+        Assert.Equal(["Supervised", "dkd (DKD)", "dist (DIST)", "fitnet (FitNet)", "ofa (OFA)"], rows[1..].Select(r => r.Split("\",\"")[1].Split('"')[0]));
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class SignalTests : IDisposable
         var error = errors.ToString();
         Assert.Equal(exitCode, process.ExitCode);
         Assert.Contains($"{announced}: finishing the current step and writing a checkpoint", error);
-        Assert.Matches(@"interrupted: Scratch stopped after step \d+ \(epoch \d+\); .*last\.ckpt holds the run up to there\.", error);
+        Assert.Matches(@"interrupted: scratch \(Scratch\) stopped after step \d+ \(epoch \d+\); .*last\.ckpt holds the run up to there\.", error);
         Assert.Contains($"Continue with: resume --out {output}", error);
         Assert.True(File.Exists(Path.Combine(output, "checkpoints", "scratch", "last.ckpt")));
     }
