@@ -45,6 +45,8 @@ case "$command" in
     rm -f "$log"
     # The GPU kit (eng/gpu): its scripts parse and its bench runs a FOFA step on the CPU; counted as one test.
     if bash eng/gpu/smoke.sh "$configuration"; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+    # The packages as a user gets them (eng/consumer-test.sh): pack, dotnet new fofa, build, run; counted as one test.
+    if bash eng/consumer-test.sh "$configuration"; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
     # The fault-injection suite (eng/faults): damaged inputs, kills at each checkpoint phase, a full disk, two
     # processes in one folder; each row is a case (~3 min).
     faults=$(mktemp)

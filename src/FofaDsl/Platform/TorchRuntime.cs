@@ -54,10 +54,12 @@ public static class TorchRuntime
         }
         catch (Exception e) when (e is NotSupportedException or DllNotFoundException or TypeInitializationException or BadImageFormatException)
         {
+            // The advice first: TorchSharp's own message can run to a page of load trace.
             throw new TorchRuntimeException(
-                "TorchSharp's native library (libtorch) could not be loaded: " + e.GetBaseException().Message.TrimEnd('.') + ". " +
+                "TorchSharp's native library (libtorch) could not be loaded. " +
                 "An application that uses FofaDsl references one native bundle: TorchSharp-cpu, or TorchSharp-cuda-linux for NVIDIA GPUs. " +
-                "On Debian 12, libtorch 2.10 also needs libstdc++ with GLIBCXX_3.4.32 (run eng/prerequisites.sh, or install libstdc++6 from Debian 13).", e);
+                "On Debian 12, libtorch 2.10 also needs libstdc++ with GLIBCXX_3.4.32 (run eng/prerequisites.sh, or install libstdc++6 from Debian 13). " +
+                "TorchSharp says: " + e.GetBaseException().Message.Trim(), e);
         }
     }
 
