@@ -47,6 +47,13 @@ case "$command" in
     if bash eng/gpu/smoke.sh "$configuration"; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
     # The packages as a user gets them (eng/consumer-test.sh): pack, dotnet new fofa, build, run; counted as one test.
     if bash eng/consumer-test.sh "$configuration"; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+    # Every example passes check on data in its real format (eng/examples); each example is one test (~1.5 min).
+    examples=$(mktemp)
+    bash eng/examples/check.sh "$configuration" | tee "$examples" || status=1
+    summary=$(grep -E '^examples: [0-9]+ passed, [0-9]+ failed' "$examples" || echo "examples: 0 passed, 1 failed")
+    passed=$((passed + $(echo "$summary" | sed -E 's/^examples: ([0-9]+) passed.*/\1/')))
+    failed=$((failed + $(echo "$summary" | sed -E 's/.*, ([0-9]+) failed/\1/')))
+    rm -f "$examples"
     # The fault-injection suite (eng/faults): damaged inputs, kills at each checkpoint phase, a full disk, two
     # processes in one folder; each row is a case (~3 min).
     faults=$(mktemp)

@@ -1,0 +1,1 @@
+return await FofaDsl.Examples.PaperAblation.RunAsync(args);
