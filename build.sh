@@ -6,7 +6,8 @@
 #                                  embedded Fashion-MNIST: scratch vs logit KD vs FOFA, results table)
 #   ./build.sh test                build everything and run all tests (what CI runs)
 #   ./build.sh build               build everything
-#   ./build.sh bench [args]        print benchmark tables (zoo forward times, quickstart step times)
+#   ./build.sh bench [args]        print benchmark tables (zoo forward times, quickstart step times, fofa-parts);
+#                                  ./build.sh bench pytorch: FofaDsl against PyTorch eager, side by side
 #
 # Environment: TORCH_BACKEND=cuda builds against TorchSharp-cuda-linux (needs a NuGet feed that has it);
 #              CONFIGURATION=Debug|Release (default Release).
@@ -72,6 +73,8 @@ case "$command" in
     ;;
   bench)
     bash eng/prerequisites.sh
+    # FofaDsl against PyTorch eager, side by side (eng/bench/pytorch.sh): ./build.sh bench pytorch [--rounds N] [--threads T]
+    if [ "${1:-}" = pytorch ]; then shift; exec bash eng/bench/pytorch.sh "$@"; fi
     dotnet build tests/FofaDsl.Benchmarks -c Release -p:TorchBackend="$backend" -nologo -v quiet -clp:ErrorsOnly
     exec dotnet run --project tests/FofaDsl.Benchmarks -c Release --no-build -- "$@"
     ;;

@@ -11,15 +11,18 @@ Pairs (architectures as FofaDsl builds them, timm/torchvision layouts):
               (3x3 stride 1, no max-pool), width 8; 1x28x28 images, 10 classes, batch 128.
   paper:      ConvNeXt-T (3-3-9-3, 96..768) -> DeiT-T (patch 16, width 192, depth 12, 3 heads);
               3x224x224 images, 10 classes, batch 64.
-Steps (the FOFA step has no PyTorch counterpart here; only .NET runs it):
+Steps (the FOFA step has no PyTorch counterpart here; only .NET runs it; --threads N sets torch's CPU threads):
   supervised: the student alone, cross-entropy with label smoothing 0.1.
   kd:         frozen teacher forward (eval, no grad) + student forward/backward, cross-entropy with
               label smoothing 0.1 plus KL(teacher || student) at temperature 1, as FofaDsl's logit KD.
+  fitnet:     the same teacher pass, cross-entropy plus FitNet's hint loss on all four stages with FofaDsl's
+              regressors (patch embedding, 1x1 convolution or linear, nearest resize).
 Each step: zero_grad, forward, backward, AdamW(lr 1e-4, PyTorch's defaults otherwise). Warm-up steps,
 then one block of timed steps between two torch.cuda.synchronize() calls. The last line starting with
 RESULT is what eng/gpu/run.sh reads.
 """
 import argparse
+import resource
 import sys
 import time
 
@@ -30,6 +33,13 @@ import torch.nn.functional as F
 LAYER_NORM_EPS = 1e-6
 LABEL_SMOOTHING = 0.1
 TEMPERATURE = 1.0
+
+
+def attention(q, k, v):
+    """Scaled dot-product attention; PyTorch 1.13 (Debian 12's python3-torch) predates F.scaled_dot_product_attention."""
+    if hasattr(F, "scaled_dot_product_attention"):
+        return F.scaled_dot_product_attention(q, k, v)
+    return (q @ k.transpose(-2, -1) * q.shape[-1] ** -0.5).softmax(-1) @ v
 
 
 class Mlp(nn.Module):
@@ -53,7 +63,7 @@ class Attention(nn.Module):
     def forward(self, x):
         batch, count, dim = x.shape
         q, k, v = self.qkv(x).reshape(batch, count, 3, self.heads, dim // self.heads).permute(2, 0, 3, 1, 4)
-        x = F.scaled_dot_product_attention(q, k, v)
+        x = attention(q, k, v)
         return self.proj(x.transpose(1, 2).reshape(batch, count, dim))
 
 
@@ -95,10 +105,19 @@ class VisionTransformer(nn.Module):
         self.head = nn.Linear(dim, classes)
 
     def forward(self, images):
+        return self.forward_stages(images)[0]
+
+    def forward_stages(self, images):
+        """Logits and four stage outputs (tokens with the class token), the blocks cut into four near-equal runs."""
         x = self.patch_embed(images)
         x = torch.cat([self.cls_token.expand(x.shape[0], -1, -1), x], dim=1) + self.pos_embed
-        x = self.norm(self.blocks(x))
-        return self.head(x[:, 0])
+        stages, depth = [], len(self.blocks)
+        ends = [round(depth * (i + 1) / 4) for i in range(4)]
+        for index, block in enumerate(self.blocks):
+            x = block(x)
+            if index + 1 in ends:
+                stages.append(x)
+        return self.head(self.norm(x)[:, 0]), stages
 
 
 class BasicBlock(nn.Module):
@@ -135,9 +154,15 @@ class ResNet18Cifar(nn.Module):
         self.fc = nn.Linear(widths[-1], classes)
 
     def forward(self, images):
+        return self.forward_stages(images)[0]
+
+    def forward_stages(self, images):
         x = F.relu(self.bn1(self.conv1(images)))
-        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
-        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+        stages = []
+        for layer in (self.layer1, self.layer2, self.layer3, self.layer4):
+            x = layer(x)
+            stages.append(x)
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1)), stages
 
 
 class LayerNorm2d(nn.Module):
@@ -179,8 +204,14 @@ class ConvNeXtTiny(nn.Module):
         self.head_fc = nn.Linear(dims[-1], classes)
 
     def forward(self, images):
-        x = self.stages(self.stem(images)).mean((2, 3), keepdim=True)
-        return self.head_fc(self.head_norm(x).flatten(1))
+        return self.forward_stages(images)[0]
+
+    def forward_stages(self, images):
+        x, stages = self.stem(images), []
+        for stage in self.stages:
+            x = stage(x)
+            stages.append(x)
+        return self.head_fc(self.head_norm(x.mean((2, 3), keepdim=True)).flatten(1)), stages
 
 
 PAIRS = {
@@ -192,6 +223,62 @@ PAIRS = {
               lambda: ConvNeXtTiny(3, classes=10),
               lambda: VisionTransformer(3, 224, patch=16, dim=192, depth=12, heads=3, classes=10)),
 }
+
+
+class FitNetRegressor(nn.Module):
+    """FitNet's per-stage regressor, by the rules of FofaDsl's FitNetRegressor (baselines.md): CNN -> tokens by a patch
+    embedding (kernel = stride = student pixels per teacher token), otherwise a 1x1 convolution on the student's map,
+    tokens -> tokens by a linear layer; then a nearest resize to the teacher's grid."""
+
+    def __init__(self, student_shape, teacher_shape):
+        super().__init__()
+        self.student_tokens = len(student_shape) == 2
+        self.teacher_tokens = len(teacher_shape) == 2
+        s_channels, s_size = (student_shape[1], grid(student_shape[0])) if self.student_tokens else (student_shape[0], student_shape[1])
+        t_channels, t_size = (teacher_shape[1], grid(teacher_shape[0])) if self.teacher_tokens else (teacher_shape[0], teacher_shape[1])
+        self.s_size, self.t_size = s_size, t_size
+        if self.student_tokens and self.teacher_tokens:
+            self.proj = nn.Linear(s_channels, t_channels)
+        elif not self.student_tokens and self.teacher_tokens and s_size >= t_size:
+            patch = s_size // t_size
+            self.proj = nn.Conv2d(s_channels, t_channels, patch, stride=patch)
+        else:
+            self.proj = nn.Conv2d(s_channels, t_channels, 1)
+
+    def forward(self, feature):
+        if self.student_tokens:
+            patches = feature[:, -self.s_size * self.s_size:]
+            if isinstance(self.proj, nn.Linear):
+                widened = self.proj(patches)
+                if self.s_size == self.t_size:
+                    return widened
+                feature = widened
+            feature = feature.transpose(1, 2).reshape(feature.shape[0], -1, self.s_size, self.s_size)
+            if isinstance(self.proj, nn.Linear):
+                x = feature
+            else:
+                x = self.proj(feature)
+        else:
+            x = self.proj(feature)
+        if x.shape[-1] != self.t_size:
+            x = F.interpolate(x, size=(self.t_size, self.t_size), mode="nearest")
+        return x.flatten(2).transpose(1, 2) if self.teacher_tokens else x
+
+
+def grid(tokens):
+    """The side of a token grid, with or without a class token."""
+    side = int(round(tokens ** 0.5))
+    return side if side * side == tokens else int(round((tokens - 1) ** 0.5))
+
+
+def fitnet_loss(regressors, student_stages, teacher_stages):
+    """Sum over the four stages of the mean squared error to the teacher's stage (patch tokens, class token dropped)."""
+    loss = 0
+    for regressor, student, teacher in zip(regressors, student_stages, teacher_stages):
+        if teacher.dim() == 3:
+            teacher = teacher[:, -regressor.t_size * regressor.t_size:]
+        loss = loss + F.mse_loss(regressor(student), teacher)
+    return loss
 
 
 def logit_kd(student_logits, teacher_logits, temperature):
@@ -226,28 +313,37 @@ def step(args):
         # As FofaDsl's DeviceSelection.ConfigureMath; "default" leaves PyTorch's own settings.
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
     default_batch, channels, size, classes, make_teacher, make_student = PAIRS[args.pair]
     batch = args.batch or default_batch
     torch.manual_seed(0)
-    teacher = make_teacher() if args.kind == "kd" else None
+    teacher = make_teacher() if args.kind in ("kd", "fitnet") else None
     student = make_student()
     teacher_params = parameter_count(teacher) if teacher is not None else 0
     student_params = parameter_count(student)
+    regressors = nn.ModuleList()
+    if args.kind == "fitnet":
+        with torch.no_grad():
+            probe = torch.zeros(1, channels, size, size)
+            shapes = [(tuple(s.shape[1:]), tuple(t.shape[1:])) for s, t in zip(student.forward_stages(probe)[1], teacher.forward_stages(probe)[1])]
+        regressors = nn.ModuleList(FitNetRegressor(s, t) for s, t in shapes)
     student.to(device).train()
+    regressors.to(device).train()
     if teacher is not None:
         teacher.to(device).eval().requires_grad_(False)
-    optimizer = torch.optim.AdamW(student.parameters(), lr=1e-4)
+    optimizer = torch.optim.AdamW(list(student.parameters()) + list(regressors.parameters()), lr=1e-4)
     images = torch.randn(batch, channels, size, size, device=device)
     labels = torch.randint(0, classes, (batch,), device=device)
 
     def one():
         optimizer.zero_grad()
-        logits = student(images)
+        logits, student_stages = student.forward_stages(images)
         loss = F.cross_entropy(logits, labels, label_smoothing=LABEL_SMOOTHING)
         if teacher is not None:
             with torch.no_grad():
-                teacher_logits = teacher(images)
-            loss = loss + logit_kd(logits, teacher_logits, TEMPERATURE)
+                teacher_logits, teacher_stages = teacher.forward_stages(images)
+            loss = loss + logit_kd(logits, teacher_logits, TEMPERATURE) if args.kind == "kd" else loss + fitnet_loss(regressors, student_stages, teacher_stages)
         loss.backward()
         optimizer.step()
 
@@ -269,8 +365,9 @@ def step(args):
           f"{batch / seconds:.0f} images/s, allocator peak {allocated:.0f} MiB allocated / {reserved:.0f} MiB reserved")
     print(f"RESULT impl=pytorch pair={args.pair} kind={args.kind} batch={batch} warmup={args.warmup} steps={args.steps} "
           f"ms={seconds * 1e3:.3f} ips={batch / seconds:.1f} tf32={args.tf32} student_params={student_params} "
-          f"teacher_params={teacher_params} trainable_params={student_params} "
-          f"allocated_mib={allocated:.0f} reserved_mib={reserved:.0f}")
+          f"teacher_params={teacher_params} trainable_params={student_params + parameter_count(regressors)} "
+          f"allocated_mib={allocated:.0f} reserved_mib={reserved:.0f} "
+          f"peak_rss_mib={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
     return 0
 
 
@@ -280,7 +377,8 @@ def main(argv):
     commands.add_parser("info")
     step_parser = commands.add_parser("step")
     step_parser.add_argument("--pair", choices=sorted(PAIRS), required=True)
-    step_parser.add_argument("--kind", choices=["supervised", "kd"], required=True)
+    step_parser.add_argument("--kind", choices=["supervised", "kd", "fitnet"], required=True)
+    step_parser.add_argument("--threads", type=int, default=0)
     step_parser.add_argument("--device", default="cuda")
     step_parser.add_argument("--warmup", type=int, default=5)
     step_parser.add_argument("--steps", type=int, default=20)

@@ -17,12 +17,12 @@ namespace FofaDsl.GpuBench;
 /// <c>on</c> (default, as in the generated programs): TF32 matrix products and convolutions on CUDA;
 /// <c>default</c>: libtorch's own settings, untouched.
 /// </param>
-internal sealed record BenchArguments(string Command, string Device, string Pair, string Kind, int Warmup, int Steps, int Batch, bool Tf32)
+internal sealed record BenchArguments(string Command, string Device, string Pair, string Kind, int Warmup, int Steps, int Batch, bool Tf32, int Threads = 0)
 {
     /// <summary>Reads the arguments; an unknown option or a bad number is an error that names it.</summary>
     public static BenchArguments Parse(IReadOnlyList<string> args)
     {
-        if (args.Count == 0) throw new ArgumentException("Usage: probe --device D [--tf32 on|default] | step --device D --pair P --kind K [--warmup N] [--steps N] [--batch N] [--tf32 on|default]");
+        if (args.Count == 0) throw new ArgumentException("Usage: probe --device D [--tf32 on|default] | step --device D --pair P --kind K [--warmup N] [--steps N] [--batch N] [--tf32 on|default] [--threads N]");
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i < args.Count; i += 2)
         {
@@ -30,7 +30,7 @@ internal sealed record BenchArguments(string Command, string Device, string Pair
                 throw new ArgumentException($"Expected '--option value' at '{args[i]}'.");
             options[args[i][2..]] = args[i + 1];
         }
-        var known = new[] { "device", "pair", "kind", "warmup", "steps", "batch", "tf32" };
+        var known = new[] { "device", "pair", "kind", "warmup", "steps", "batch", "tf32", "threads" };
         foreach (var name in options.Keys.Where(k => !known.Contains(k)))
             throw new ArgumentException($"Unknown option --{name}.");
         return new BenchArguments(
@@ -46,7 +46,8 @@ internal sealed record BenchArguments(string Command, string Device, string Pair
                 "on" => true,
                 "default" => false,
                 var other => throw new ArgumentException($"--tf32 {other}: use on or default."),
-            });
+            },
+            Count(options, "threads", 0, minimum: 0));
     }
 
     private static int Count(Dictionary<string, string> options, string name, int fallback, int minimum)

@@ -25,8 +25,8 @@ internal sealed record BenchPair(
     string Name, string Description, int BatchSize, int Channels, int ImageSize, int Classes,
     Func<StagedBackbone> CreateTeacher, Func<StagedBackbone> CreateStudent, FofaLossWeights Weights, MethodDefinition Fofa)
 {
-    /// <summary>The step kinds, in report order: the student alone, logit KD, and FOFA (which only .NET runs).</summary>
-    public static IReadOnlyList<string> StepKinds { get; } = ["supervised", "kd", "fofa"];
+    /// <summary>The step kinds, in report order: the student alone, logit KD, FitNet on all four stages, and FOFA.</summary>
+    public static IReadOnlyList<string> StepKinds { get; } = ["supervised", "kd", "fitnet", "fofa"];
 
     /// <summary>The generated quickstart: ViT (patch 7, width 96, depth 6, 3 heads) -> ResNet18 with the CIFAR stem, width 8, at 28 pixels.</summary>
     public static BenchPair Quickstart { get; } = new(
@@ -52,7 +52,7 @@ internal sealed record BenchPair(
     public static bool NeedsTeacher(string kind) => kind switch
     {
         "supervised" => false,
-        "kd" or "fofa" => true,
+        "kd" or "fitnet" or "fofa" => true,
         _ => throw new ArgumentException($"Unknown step kind '{kind}': use {string.Join(", ", StepKinds)}."),
     };
 
@@ -63,6 +63,9 @@ internal sealed record BenchPair(
         // Logit KD at the pair's declared weight and temperature.
         "kd" => new DistillationStep("Logit KD", teacher ?? throw new ArgumentNullException(nameof(teacher)), student, Weights,
             [new KdTerm(new KdOptions { Weight = Weights.LogitKd, Temperature = Weights.Temperature })]),
+        // FitNet's hints on stages 1-4 at weight 1 (the paper's ablation baseline), beside the cross-entropy.
+        "fitnet" => new DistillationStep("FitNet", teacher ?? throw new ArgumentNullException(nameof(teacher)), student, Weights,
+            [new Methods.FitNet.FitNetTerm(teacher, student, new Methods.FitNet.FitNetOptions())]),
         // Exactly what the generated program trains for --methods fofa.
         "fofa" => Fofa.CreateStep(new MethodContext(teacher, student, TrainingSamples: 0)),
         _ => throw new ArgumentException($"Unknown step kind '{kind}': use {string.Join(", ", StepKinds)}."),

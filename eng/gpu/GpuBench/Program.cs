@@ -73,6 +73,7 @@ static void TryLoad(string library)
 
 static int Step(BenchArguments arguments)
 {
+    if (arguments.Threads > 0) torch.set_num_threads(arguments.Threads);
     var pair = BenchPair.Find(arguments.Pair);
     var device = DeviceSelection.Resolve(arguments.Device);
     // --tf32 default leaves libtorch's own settings and never calls its TF32 setters (run.sh asks for
@@ -98,6 +99,15 @@ static int Step(BenchArguments arguments)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{pair.Description}, {arguments.Kind}, batch {batch} at {pair.ImageSize}px on {device}: {milliseconds:F2} ms/step, {batch / time.TotalSeconds:F0} images/s"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"RESULT impl=dotnet pair={pair.Name} kind={arguments.Kind} batch={batch} warmup={arguments.Warmup} steps={arguments.Steps} ms={milliseconds:F3} ips={batch / time.TotalSeconds:F1} tf32={(arguments.Tf32 ? "on" : "default")} student_params={studentParameters} teacher_params={teacherParameters} trainable_params={trainableParameters}"));
+        $"RESULT impl=dotnet pair={pair.Name} kind={arguments.Kind} batch={batch} warmup={arguments.Warmup} steps={arguments.Steps} ms={milliseconds:F3} ips={batch / time.TotalSeconds:F1} tf32={(arguments.Tf32 ? "on" : "default")} student_params={studentParameters} teacher_params={teacherParameters} trainable_params={trainableParameters} peak_rss_mib={PeakResidentMiB():F0}"));
     return 0;
+}
+
+// The process's resident-set high-water mark (VmHWM), comparable with Python's ru_maxrss; 0 where /proc is missing.
+static double PeakResidentMiB()
+{
+    const string Status = "/proc/self/status";
+    if (!File.Exists(Status)) return 0;
+    var line = File.ReadLines(Status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+    return line is null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
 }

@@ -15,6 +15,14 @@ internal static class FofaInit
         if (conv.bias is not null) nn.init.zeros_(conv.bias);
     }
 
+    /// <summary>Kaiming-normal (fan-out, ReLU gain) weights, zero bias.</summary>
+    public static void Conv(GemmConv2d conv)
+    {
+        using var _ = no_grad();
+        nn.init.kaiming_normal_(conv.Weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
+        if (conv.Bias is not null) nn.init.zeros_(conv.Bias);
+    }
+
     /// <summary>Truncated-normal weights with std 0.02, zero bias.</summary>
     public static void Linear(Linear linear)
     {

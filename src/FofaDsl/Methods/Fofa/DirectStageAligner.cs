@@ -14,7 +14,7 @@ namespace FofaDsl.Methods.Fofa;
 public sealed class DirectStageAligner : nn.Module<Tensor, Tensor>
 {
     private readonly BatchNorm2d bn;
-    private readonly Conv2d conv;
+    private readonly GemmConv2d conv;
     private readonly StageGeometry studentStage;
     private readonly StageGeometry teacherStage;
     private readonly bool classTokenLast;
@@ -29,7 +29,7 @@ public sealed class DirectStageAligner : nn.Module<Tensor, Tensor>
         this.teacherStage = teacherStage;
         this.classTokenLast = classTokenLast;
         bn = nn.BatchNorm2d(studentStage.Channels);
-        conv = nn.Conv2d(studentStage.Channels, teacherStage.Channels, 1, bias: false);
+        conv = new GemmConv2d(studentStage.Channels, teacherStage.Channels, 1, bias: false);
         FofaInit.Conv(conv);
         RegisterComponents();
     }

@@ -13,7 +13,7 @@ namespace FofaDsl.Methods.Fofa;
 public sealed class FeedbackAligner : nn.Module<Tensor, Tensor>
 {
     private readonly BatchNorm2d? bn;
-    private readonly Conv2d? conv;
+    private readonly GemmConv2d? conv;
     private readonly long[] inputSize;
 
     /// <summary>Creates the map from <paramref name="stageOutput"/> to <paramref name="stageInput"/>.</summary>
@@ -26,7 +26,7 @@ public sealed class FeedbackAligner : nn.Module<Tensor, Tensor>
         if (!IsIdentity)
         {
             bn = nn.BatchNorm2d(stageOutput.Channels);
-            conv = nn.Conv2d(stageOutput.Channels, stageInput.Channels, 1, bias: false);
+            conv = new GemmConv2d(stageOutput.Channels, stageInput.Channels, 1, bias: false);
             FofaInit.Conv(conv);
         }
         RegisterComponents();

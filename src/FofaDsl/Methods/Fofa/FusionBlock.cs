@@ -11,22 +11,22 @@ namespace FofaDsl.Methods.Fofa;
 /// </summary>
 public sealed class FusionBlock : nn.Module<Tensor, Tensor, Tensor>
 {
-    private readonly Conv2d reduce;
-    private readonly Conv2d spatial;
-    private readonly Conv2d mix;
+    private readonly GemmConv2d reduce;
+    private readonly GemmConv2d spatial;
+    private readonly GemmConv2d mix;
     private readonly SqueezeExcitation se;
-    private readonly Conv2d expand;
+    private readonly GemmConv2d expand;
 
     /// <summary>Creates the block for stage inputs of <paramref name="channels"/> channels.</summary>
     /// <param name="channels">Channels <c>C</c> of the stage input.</param>
     /// <param name="seGateOnly">Reference-code quirk 1 for the SE block.</param>
     public FusionBlock(int channels, bool seGateOnly = false) : base(nameof(FusionBlock))
     {
-        reduce = nn.Conv2d(2 * channels, channels, 1);
-        spatial = nn.Conv2d(channels, channels, 5, padding: 2);
-        mix = nn.Conv2d(channels, channels, 1);
+        reduce = new GemmConv2d(2 * channels, channels, 1);
+        spatial = new GemmConv2d(channels, channels, 5, padding: 2);
+        mix = new GemmConv2d(channels, channels, 1);
         se = new SqueezeExcitation(channels, 16, seGateOnly);
-        expand = nn.Conv2d(channels, channels, 1);
+        expand = new GemmConv2d(channels, channels, 1);
         // Default (PyTorch) initialisation, as in the reference code; beta = 0 makes the start harmless anyway.
         RegisterComponents();
     }

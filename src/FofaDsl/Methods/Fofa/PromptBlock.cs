@@ -10,11 +10,11 @@ namespace FofaDsl.Methods.Fofa;
 /// </summary>
 public sealed class PromptBlock : nn.Module<Tensor, Tensor>
 {
-    private readonly Conv2d grouped_in;
-    private readonly Conv2d depthwise;
-    private readonly Conv2d pointwise;
+    private readonly GemmConv2d grouped_in;
+    private readonly GemmConv2d depthwise;
+    private readonly GemmConv2d pointwise;
     private readonly SqueezeExcitation se;
-    private readonly Conv2d grouped_out;
+    private readonly GemmConv2d grouped_out;
 
     /// <summary>Creates the block for maps of <paramref name="channels"/> channels.</summary>
     /// <param name="channels">Channels <c>C</c> of the stage input.</param>
@@ -23,11 +23,11 @@ public sealed class PromptBlock : nn.Module<Tensor, Tensor>
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
         Groups = GroupsFor(channels);
-        grouped_in = nn.Conv2d(channels, channels, 1, groups: Groups);
-        depthwise = nn.Conv2d(channels, channels, 5, padding: 2, groups: channels);
-        pointwise = nn.Conv2d(channels, channels, 1);
+        grouped_in = new GemmConv2d(channels, channels, 1, groups: Groups);
+        depthwise = new GemmConv2d(channels, channels, 5, padding: 2, groups: channels);
+        pointwise = new GemmConv2d(channels, channels, 1);
         se = new SqueezeExcitation(channels, 16, seGateOnly);
-        grouped_out = nn.Conv2d(channels, channels, 1, groups: Groups);
+        grouped_out = new GemmConv2d(channels, channels, 1, groups: Groups);
         // Default (PyTorch) initialisation, as in the reference code; beta = 0 makes the start harmless anyway.
         RegisterComponents();
     }

@@ -13,7 +13,7 @@ namespace FofaDsl.Methods.Fofa;
 public sealed class SpatialStageAligner : nn.Module<Tensor, Tensor>
 {
     private readonly BatchNorm2d bn;
-    private readonly Conv2d conv;
+    private readonly GemmConv2d conv;
     private readonly int grid;
     private readonly long[] teacherSize;
 
@@ -25,7 +25,7 @@ public sealed class SpatialStageAligner : nn.Module<Tensor, Tensor>
         this.grid = grid;
         teacherSize = [teacherStage.Height, teacherStage.Width];
         bn = nn.BatchNorm2d(dim);
-        conv = nn.Conv2d(dim, teacherStage.Channels, 1, bias: false);
+        conv = new GemmConv2d(dim, teacherStage.Channels, 1, bias: false);
         FofaInit.Conv(conv);
         RegisterComponents();
     }

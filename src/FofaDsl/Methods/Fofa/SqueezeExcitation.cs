@@ -11,8 +11,8 @@ namespace FofaDsl.Methods.Fofa;
 /// </summary>
 public sealed class SqueezeExcitation : nn.Module<Tensor, Tensor>
 {
-    private readonly Conv2d compress;
-    private readonly Conv2d excitation;
+    private readonly GemmConv2d compress;
+    private readonly GemmConv2d excitation;
 
     /// <summary>Creates the block for <paramref name="channels"/> channels.</summary>
     /// <param name="channels">Input and output channels.</param>
@@ -25,8 +25,8 @@ public sealed class SqueezeExcitation : nn.Module<Tensor, Tensor>
         GateOnly = gateOnly;
         // Narrow stages (C < r) would otherwise get a zero-channel bottleneck.
         var squeezed = Math.Max(1, channels / reduction);
-        compress = nn.Conv2d(channels, squeezed, 1);
-        excitation = nn.Conv2d(squeezed, channels, 1);
+        compress = new GemmConv2d(channels, squeezed, 1);
+        excitation = new GemmConv2d(squeezed, channels, 1);
         RegisterComponents();
     }
 
@@ -34,10 +34,10 @@ public sealed class SqueezeExcitation : nn.Module<Tensor, Tensor>
     public bool GateOnly { get; }
 
     /// <summary>The squeeze convolution <c>C -&gt; max(1, C / r)</c>.</summary>
-    internal Conv2d Compress => compress;
+    internal GemmConv2d Compress => compress;
 
     /// <summary>The excitation convolution <c>max(1, C / r) -&gt; C</c>.</summary>
-    internal Conv2d Excitation => excitation;
+    internal GemmConv2d Excitation => excitation;
 
     /// <summary><c>[B, C, H, W]</c> to <c>x * gate</c> (or the gate <c>[B, C, 1, 1]</c> in quirk mode).</summary>
     public override Tensor forward(Tensor x)

@@ -12,7 +12,7 @@ namespace FofaDsl.Methods.Fofa;
 /// </summary>
 public sealed class StagePatchEmbedding : nn.Module<Tensor, Tensor>
 {
-    private readonly Conv2d proj;
+    private readonly GemmConv2d proj;
     private readonly StageGeometry stage;
     private readonly long[] paddedSize;
     private readonly bool classTokenLast;
@@ -31,7 +31,7 @@ public sealed class StagePatchEmbedding : nn.Module<Tensor, Tensor>
         PatchHeight = (stage.Height + grid - 1) / grid;
         PatchWidth = (stage.Width + grid - 1) / grid;
         paddedSize = [PatchHeight * grid, PatchWidth * grid];
-        proj = nn.Conv2d(stage.Channels, dim, (PatchHeight, PatchWidth), stride: (PatchHeight, PatchWidth));
+        proj = new GemmConv2d(stage.Channels, dim, (PatchHeight, PatchWidth), stride: (PatchHeight, PatchWidth));
         FofaInit.Conv(proj);
         RegisterComponents();
     }

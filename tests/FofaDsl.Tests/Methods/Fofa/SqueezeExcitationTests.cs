@@ -12,10 +12,10 @@ public sealed class SqueezeExcitationTests
     {
         var se = new SqueezeExcitation(2, 16, gateOnly);
         using var _ = no_grad();
-        se.Compress.weight!.copy_(tensor(new float[] { 0.5f, -1f }, [1, 2, 1, 1]));
-        se.Compress.bias!.copy_(tensor(new float[] { 0.1f }));
-        se.Excitation.weight!.copy_(tensor(new float[] { 1f, -2f }, [2, 1, 1, 1]));
-        se.Excitation.bias!.copy_(tensor(new float[] { 0f, 0.5f }));
+        se.Compress.Weight.copy_(tensor(new float[] { 0.5f, -1f }, [1, 2, 1, 1]));
+        se.Compress.Bias!.copy_(tensor(new float[] { 0.1f }));
+        se.Excitation.Weight.copy_(tensor(new float[] { 1f, -2f }, [2, 1, 1, 1]));
+        se.Excitation.Bias!.copy_(tensor(new float[] { 0f, 0.5f }));
         return se;
     }
 
@@ -56,8 +56,8 @@ public sealed class SqueezeExcitationTests
     public void NarrowInputsKeepAOneChannelBottleneck()
     {
         using var se = new SqueezeExcitation(4);
-        Assert.Equal([1, 4, 1, 1], se.Compress.weight!.shape);
+        Assert.Equal([1, 4, 1, 1], se.Compress.Weight.shape);
         using var wide = new SqueezeExcitation(64);
-        Assert.Equal([4, 64, 1, 1], wide.Compress.weight!.shape);
+        Assert.Equal([4, 64, 1, 1], wide.Compress.Weight.shape);
     }
 }

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# FofaDsl against PyTorch eager on this CPU, side by side: the same training steps (supervised, logit KD, FitNet on
+# four stages, FOFA) of the same architectures, each measurement in its own process (so that the peak resident memory
+# is the step's own), the two sides alternating within each round and their order swapped every round, since these
+# machines are shared and noisy. Prints ms/step and images/s (median and min-max over rounds), the per-round ratio
+# FofaDsl / PyTorch (median and min-max), and each process's peak resident memory.
+#   eng/bench/pytorch.sh [--rounds N] [--threads T] [--pairs quickstart,paper]
+# Steps: quickstart (ViT -> ResNet18 at 28 px) at batch 128, paper (ConvNeXt-T -> DeiT-T at 224 px) at batch 8.
+# PyTorch: Debian's python3-torch (1.13 on Debian 12), installed here when missing; FofaDsl: eng/gpu/GpuBench.
+# The FOFA row has no PyTorch side yet: FOFA is measured against FofaDsl's own logit-KD and FitNet steps.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rounds=3 threads=1 pairs=quickstart,paper
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds="$2"; shift 2 ;;
+    --threads) threads="$2"; shift 2 ;;
+    --pairs) pairs="$2"; shift 2 ;;
+    *) echo "unknown option $1 (use --rounds N, --threads T, --pairs quickstart,paper)" >&2; exit 2 ;;
+  esac
+done
+
+python=/usr/bin/python3
+if ! "$python" -c "import torch" 2>/dev/null; then
+  echo "bench: installing Debian's python3-torch (PyTorch for the side-by-side bench)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-torch >/dev/null
+fi
+# Debian's torch takes its BLAS from the system; with only the reference libblas3 its linear layers run ~10x slower
+# than they should, which would flatter FofaDsl (libtorch with MKL). OpenBLAS is Debian's optimised BLAS.
+if ! dpkg -s libopenblas0-pthread >/dev/null 2>&1; then
+  echo "bench: installing libopenblas0-pthread (an optimised BLAS for Debian's PyTorch)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q libopenblas0-pthread >/dev/null
+fi
+dotnet build eng/gpu/GpuBench -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+bench=eng/gpu/GpuBench/bin/Release/net10.0/FofaDsl.GpuBench.dll
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+export OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads"
+echo "bench: PyTorch $("$python" -c 'import torch; print(torch.__version__)') with $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 | sed 's|.*/x86_64-linux-gnu/||'), $threads thread(s) per process, $rounds rounds; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+
+run_dotnet() { dotnet "$bench" step --device cpu --pair "$1" --kind "$2" --batch "$3" --warmup "$4" --steps "$5" --threads "$threads" | grep '^RESULT' | sed "s/^RESULT/RESULT round=$round/" >>"$results"; }
+run_pytorch() { "$python" eng/gpu/eager_reference.py step --device cpu --pair "$1" --kind "$2" --batch "$3" --warmup "$4" --steps "$5" --threads "$threads" | grep '^RESULT' | sed "s/^RESULT/RESULT round=$round/" >>"$results"; }
+
+for round in $(seq 1 "$rounds"); do
+  for pair in ${pairs//,/ }; do
+    if [ "$pair" = quickstart ]; then batch=128 warmup=2 steps=5; else batch=8 warmup=1 steps=2; fi
+    for kind in supervised kd fitnet fofa; do
+      echo "bench: round $round, $pair, $kind" >&2
+      if [ "$kind" = fofa ]; then run_dotnet "$pair" "$kind" "$batch" "$warmup" "$steps"; continue; fi
+      if [ $((round % 2)) -eq 1 ]; then
+        run_dotnet "$pair" "$kind" "$batch" "$warmup" "$steps"; run_pytorch "$pair" "$kind" "$batch" "$warmup" "$steps"
+      else
+        run_pytorch "$pair" "$kind" "$batch" "$warmup" "$steps"; run_dotnet "$pair" "$kind" "$batch" "$warmup" "$steps"
+      fi
+    done
+  done
+done
+
+"$python" - "$results" <<'PY'
+import statistics, sys
+rows = [dict(field.split("=", 1) for field in line.split()[1:]) for line in open(sys.argv[1])]
+def pick(impl, pair, kind):
+    return {int(r["round"]): r for r in rows if r["impl"] == impl and r["pair"] == pair and r["kind"] == kind}
+def spread(values, digits=0):
+    return f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}-{max(values):.{digits}f})"
+print("| pair, batch | step | FofaDsl ms/step | PyTorch ms/step | FofaDsl / PyTorch | FofaDsl images/s | peak RSS MiB, FofaDsl / PyTorch |")
+print("|---|---|---:|---:|---:|---:|---:|")
+for pair in dict.fromkeys(r["pair"] for r in rows):
+    for kind in ("supervised", "kd", "fitnet", "fofa"):
+        ours, theirs = pick("dotnet", pair, kind), pick("pytorch", pair, kind)
+        if not ours:
+            continue
+        ms = [float(r["ms"]) for r in ours.values()]
+        ips = [float(r["ips"]) for r in ours.values()]
+        rss = statistics.median(float(r["peak_rss_mib"]) for r in ours.values())
+        batch = next(iter(ours.values()))["batch"]
+        if theirs:
+            their_ms = [float(r["ms"]) for r in theirs.values()]
+            ratios = [float(ours[k]["ms"]) / float(theirs[k]["ms"]) for k in ours if k in theirs]
+            their_rss = statistics.median(float(r["peak_rss_mib"]) for r in theirs.values())
+            print(f"| {pair}, {batch} | {kind} | {spread(ms)} | {spread(their_ms)} | {spread(ratios, 2)}x | {spread(ips)} | {rss:.0f} / {their_rss:.0f} |")
+        else:
+            print(f"| {pair}, {batch} | {kind} | {spread(ms)} | - | - | {spread(ips)} | {rss:.0f} / - |")
+print()
+print("| pair | FOFA / logit KD, time | FOFA / FitNet, time | FOFA / FitNet, peak RSS |")
+print("|---|---:|---:|---:|")
+for pair in dict.fromkeys(r["pair"] for r in rows):
+    med = lambda kind, field: statistics.median(float(r[field]) for r in pick("dotnet", pair, kind).values()) if pick("dotnet", pair, kind) else float("nan")
+    print(f"| {pair} | {med('fofa', 'ms') / med('kd', 'ms'):.2f}x | {med('fofa', 'ms') / med('fitnet', 'ms'):.2f}x | {med('fofa', 'peak_rss_mib') / med('fitnet', 'peak_rss_mib'):.2f}x |")
+PY
