@@ -64,6 +64,14 @@ case "$command" in
     passed=$((passed + $(echo "$summary" | sed -E 's/^faults: ([0-9]+) passed.*/\1/')))
     failed=$((failed + $(echo "$summary" | sed -E 's/.*, ([0-9]+) failed/\1/')))
     rm -f "$faults"
+    # Data-parallel training on Open MPI (eng/mpi): 2 ranks against 1 process for supervised, KD and FOFA runs, resume
+    # under 2 ranks, a killed and a failing rank; each row is a case (~1 min).
+    mpi=$(mktemp)
+    bash eng/mpi/run-tests.sh "$configuration" | tee "$mpi" || status=1
+    summary=$(grep -E '^mpi: [0-9]+ passed, [0-9]+ failed' "$mpi" || echo "mpi: 0 passed, 1 failed")
+    passed=$((passed + $(echo "$summary" | sed -E 's/^mpi: ([0-9]+) passed.*/\1/')))
+    failed=$((failed + $(echo "$summary" | sed -E 's/.*, ([0-9]+) failed/\1/')))
+    rm -f "$mpi"
     echo "tests: $passed passed, $failed failed"
     exit "$status"
     ;;

@@ -6,7 +6,9 @@
 #     for anything else), then `apt-get install -t trixie libstdc++6` only.
 #  2. Disk space: a first restore unpacks ~3 GB of NuGet packages (libtorch for every platform,
 #     SkiaSharp); a full disk shows up later as a confusing MSBuild copy error, so check first.
-#  3. Fashion-MNIST IDX files from Debian's dataset-fashion-mnist, only when asked
+#  3. Open MPI (openmpi-bin: mpirun; libopenmpi3: libmpi.so.40) for data-parallel training on several processes
+#     (eng/mpi/run-tests.sh runs two ranks in ./build.sh test). FofaDsl binds Open MPI's C library itself.
+#  4. Fashion-MNIST IDX files from Debian's dataset-fashion-mnist, only when asked
 #     (FOFA_FULL_DATA=1): the quickstart uses the subset embedded in the repository.
 set -euo pipefail
 
@@ -69,6 +71,18 @@ if [ "$have_mib" -lt "$need_mib" ]; then
   exit 1
 fi
 say "disk: ${have_mib} MiB free (needs about ${need_mib} MiB)."
+
+if command -v mpirun >/dev/null 2>&1 && ldconfig -p 2>/dev/null | grep 'libmpi\.so\.40 ' >/dev/null; then
+  say "Open MPI is installed ($(mpirun --version 2>/dev/null | head -1))."
+elif [ -r /etc/os-release ] && grep -q '^ID=debian' /etc/os-release; then
+  say "Installing Debian's Open MPI (openmpi-bin, libopenmpi3): data-parallel training and its tests run under mpirun."
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq openmpi-bin libopenmpi3 >/dev/null
+  say "Open MPI installed ($(mpirun --version 2>/dev/null | head -1))."
+else
+  say "WARNING: Open MPI (mpirun, libmpi.so.40) is missing and this is not Debian: install Open MPI 4 for data-parallel"
+  say "         training; its tests (eng/mpi/run-tests.sh) will fail without it."
+fi
 
 if [ "${FOFA_FULL_DATA:-0}" = 1 ]; then
   if dpkg -s dataset-fashion-mnist >/dev/null 2>&1; then

@@ -10,7 +10,7 @@ namespace FofaDsl.Tests;
 /// </summary>
 public sealed class ArchitectureTests
 {
-    private static readonly string[] Foundation = ["FofaDsl.Platform", "FofaDsl.Stages", "FofaDsl.Weights", "FofaDsl.Data", "FofaDsl.Augmentation"];
+    private static readonly string[] Foundation = ["FofaDsl.Platform", "FofaDsl.Stages", "FofaDsl.Weights", "FofaDsl.Data", "FofaDsl.Augmentation", "FofaDsl.Distributed"];
     private const string Backbones = "FofaDsl.Backbones";
     private const string Methods = "FofaDsl.Methods";
     private const string Training = "FofaDsl.Training";
@@ -25,6 +25,7 @@ public sealed class ArchitectureTests
         { "FofaDsl.Weights", [Backbones, Methods, Training, Reporting, Hosting] },
         { "FofaDsl.Data", [Backbones, Methods, Training, Reporting, Hosting] },
         { "FofaDsl.Augmentation", [Backbones, Methods, Training, Reporting, Hosting] },
+        { "FofaDsl.Distributed", [Backbones, Methods, Training, Reporting, Hosting] },
         { Backbones, [Methods, Training, Reporting, Hosting] },
         { Methods, [Training, Reporting, Hosting] },
         { Training, [Reporting, Hosting] },

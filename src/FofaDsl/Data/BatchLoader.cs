@@ -23,6 +23,11 @@ public sealed class BatchLoader
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize, "options.BatchSize");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.ShardCount, "options.ShardCount");
+        if (options.ShardCount > 1 && (options.BatchSize % options.ShardCount != 0 || !options.DropLast))
+            throw new ArgumentException($"A batch of {options.BatchSize} cannot be split evenly over {options.ShardCount} processes: use a batch size divisible by the number of processes.", nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.ShardIndex, "options.ShardIndex");
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(options.ShardIndex, options.ShardCount, "options.ShardIndex");
         Dataset = dataset;
         Options = options;
 
@@ -108,14 +113,20 @@ public sealed class BatchLoader
         for (int b = 0; b < batches; b++)
         {
             int start = b * batchSize;
-            int size = Math.Min(batchSize, order.Length - start);
-            for (int k = 0; k < size; k++)
+            int whole = Math.Min(batchSize, order.Length - start);
+            // A shard's slice of the batch (the whole batch for one process); every image still draws its flip, so each
+            // process's slice is flipped as the whole batch would be.
+            int size = whole / Options.ShardCount;
+            int first = Options.ShardIndex * size;
+            for (int k = 0; k < whole; k++)
             {
                 int index = order[start + k];
                 bool flip = flipRandom is not null && flipRandom.Next(2) == 1;
-                WriteImage(Dataset.Image(index), imageBuffer.AsSpan(k * imageSize, imageSize), flip);
-                labelBuffer[k] = Dataset.Label(index);
-                indexBuffer[k] = index;
+                if (k < first || k >= first + size) continue;
+                int slot = k - first;
+                WriteImage(Dataset.Image(index), imageBuffer.AsSpan(slot * imageSize, imageSize), flip);
+                labelBuffer[slot] = Dataset.Label(index);
+                indexBuffer[slot] = index;
             }
 
             var images = torch.tensor(

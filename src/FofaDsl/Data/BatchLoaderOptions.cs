@@ -18,6 +18,16 @@ public sealed record BatchLoaderOptions
     /// <summary>Mirror each image left-right with probability 1/2 (training augmentation).</summary>
     public bool RandomHorizontalFlip { get; init; }
 
+    /// <summary>
+    /// Which part of every batch this process makes, for data-parallel training over <see cref="ShardCount"/> processes:
+    /// each batch of <see cref="BatchSize"/> images is the same on every process (one order from the seed) and process
+    /// <see cref="ShardIndex"/> takes its contiguous slice of <c>BatchSize / ShardCount</c> images. 0 of 1 is the whole batch.
+    /// </summary>
+    internal int ShardIndex { get; init; }
+
+    /// <inheritdoc cref="ShardIndex"/>
+    internal int ShardCount { get; init; } = 1;
+
     /// <summary>Training: shuffled with <paramref name="seed"/>, last partial batch dropped.</summary>
     public static BatchLoaderOptions Training(int batchSize, int seed, bool randomHorizontalFlip = false) => new()
     {

@@ -13,14 +13,15 @@ public static class DeviceSelection
     public static Device Resolve(string specification)
     {
         var text = specification.Trim().ToLowerInvariant();
-        if (text == "auto") return cuda.is_available() ? CUDA : CPU;
+        if (text == "auto") return !cuda.is_available() ? CPU : Distributed.Communicator.World.Size > 1 ? Resolve("cuda") : CUDA;
         if (text == "cpu") return CPU;
         if (text == "cuda" || text.StartsWith("cuda:", StringComparison.Ordinal))
         {
             if (!cuda.is_available())
                 throw new ArgumentException($"--device {specification}: TorchSharp sees no CUDA device. This build uses the CPU backend; " +
                                             "rebuild with TORCH_BACKEND=cuda (TorchSharp-cuda-linux, from a NuGet feed that serves it) on a machine with an NVIDIA driver, or use --device cpu.");
-            var index = 0;
+            // Under several ranks, plain cuda is each rank's own GPU, by its rank on the machine.
+            var index = Distributed.Communicator.World.LocalRank % cuda.device_count();
             if (text.Length > 4 && (!int.TryParse(text.AsSpan(5), out index) || index < 0 || index >= cuda.device_count()))
                 throw new ArgumentException($"--device {specification}: there are {cuda.device_count()} CUDA devices (cuda:0 .. cuda:{cuda.device_count() - 1}).");
             return new Device(DeviceType.CUDA, index);

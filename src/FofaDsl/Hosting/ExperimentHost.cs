@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using FofaDsl.Data;
+using FofaDsl.Distributed;
 using FofaDsl.Platform;
 using FofaDsl.Training;
 using TorchSharp;
@@ -55,6 +56,45 @@ public static class ExperimentHost
             error.WriteLine($"error: {e.Message}");
             return 1;
         }
+        ICommunicator world;
+        try
+        {
+            // Launched by mpirun or srun with several ranks: join the job; otherwise nothing changes.
+            world = Communicator.Join();
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or InvalidOperationException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+        if (world.Size == 1) return RunCommandLine(definition, args, output, error, cancellation);
+
+        // Rank 0 speaks for the job; the others print only their errors, marked with their rank.
+        if (!world.IsRoot) output = TextWriter.Null;
+        var rankError = world.IsRoot ? error : new RankPrefixedWriter(error, world.Rank);
+        int code;
+        try
+        {
+            code = RunCommandLine(definition, args, output, rankError, cancellation);
+        }
+        catch (Exception e)
+        {
+            rankError.WriteLine($"error: rank {world.Rank} of {world.Size} failed: {e}");
+            code = 1;
+        }
+        if (code != 0)
+        {
+            // The other ranks may be waiting in a collective for this one: end the whole job now, never hang.
+            rankError.WriteLine($"rank {world.Rank} of {world.Size} exits {code}: stopping every rank of the job (MPI_Abort).");
+            rankError.Flush();
+            world.Abort(code);
+        }
+        Communicator.Leave();
+        return code;
+    }
+
+    private static int RunCommandLine(ExperimentDefinition definition, string[] args, TextWriter output, TextWriter error, CancellationToken cancellation)
+    {
         var commandLine = new ExperimentCommandLine(definition.Name, options => Execute(definition, options, output, error, cancellation));
         var parse = commandLine.Root.Parse(args);
         var errors = ExperimentCommandLine.Errors(parse, args);
@@ -97,6 +137,8 @@ public static class ExperimentHost
 
         try
         {
+            // Under several ranks only train, compare and resume are data-parallel; rank 0 runs any other verb alone.
+            if (!Communicator.World.IsRoot && options.Command is "check" or "eval" or "export") return 0;
             torch.set_num_threads(options.Threads ?? TorchRuntime.DefaultThreads);
             var device = DeviceSelection.Resolve(experiment.Device);
             DeviceSelection.ConfigureMath(device, options.AllowTf32);

@@ -39,6 +39,8 @@ public static class RunManifest
             ["schedule"] = experiment.Schedule,
             ["teacherEpochs"] = experiment.TeacherEpochs,
             ["effectiveBatchSize"] = experiment.Schedule.BatchSize,
+            // Data-parallel processes (mpirun/srun ranks), each training on batchSize / worldSize images of every batch.
+            ["worldSize"] = Distributed.Communicator.World.Size,
             ["lossWeights"] = experiment.Weights,
             ["data"] = experiment.Data,
             ["teacherWeights"] = experiment.TeacherWeights,

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using FofaDsl.Backbones;
 using FofaDsl.Data;
+using FofaDsl.Distributed;
 using FofaDsl.Methods;
 using FofaDsl.Reporting;
 using FofaDsl.Training;
@@ -44,14 +45,16 @@ internal static class TrainingCommand
         if (options.Resume) EnsureResumable(experiment, outputDirectory, methods, seeds);
         RequireTeacherAndWeights(experiment, methods, outputDirectory, options.Resume);
 
+        // Under several ranks, rank 0 alone prepares and writes the folder (the others print nothing: see ExperimentHost).
+        var world = Communicator.World;
         CreateOutputDirectory(outputDirectory);
-        // One run per folder: a second process is refused before it writes anything.
-        using var folderLock = RunFolderLock.Acquire(outputDirectory);
+        // One run per folder: a second process (or job) is refused before it writes anything.
+        using var folderLock = world.IsRoot ? RunFolderLock.Acquire(outputDirectory) : null;
         var (train, test) = ExperimentData.Load(experiment.Data);
         var display = ProgressDisplay.For(context.Output);
         var output = display.Output;
         // A crash (or a full disk) can leave temporary files behind; the finished files beside them are complete.
-        var stale = AtomicFile.RemoveStale(outputDirectory);
+        var stale = world.IsRoot ? AtomicFile.RemoveStale(outputDirectory) : [];
         if (stale.Count > 0)
             output.WriteLine($"removed {stale.Count} unfinished temporary file(s) an earlier run left: {string.Join(", ", stale.Select(f => Path.GetRelativePath(outputDirectory, f)))}");
         // Said only once the checkpoints accepted them, and only for the settings that are not the declaration's.
@@ -63,11 +66,18 @@ internal static class TrainingCommand
         var givenTeacher = LoadGivenTeacher(experiment, methods);
         CheckStudentWeights(experiment);
         // Every check that can refuse the run has passed: only now may a new run replace an old one (--overwrite), and never mix into it.
-        RunFolder.Claim(outputDirectory, options, experiment, output);
-        RunManifest.Write(Path.Combine(outputDirectory, "manifest.json"), experiment, options, context.Device, context.SelfCheck);
+        if (world.IsRoot)
+        {
+            RunFolder.Claim(outputDirectory, options, experiment, output);
+            RunManifest.Write(Path.Combine(outputDirectory, "manifest.json"), experiment, options, context.Device, context.SelfCheck);
+        }
+        // No rank reads the folder before rank 0 has claimed it (rank 0 ends the job if it could not).
+        world.Barrier();
+        if (world.Size > 1)
+            output.WriteLine($"data-parallel: {world.Size} ranks, each {experiment.Schedule.BatchSize / world.Size} images of every batch of {experiment.Schedule.BatchSize}; rank 0 writes the files");
 
         var session = new Session(context, display, outputDirectory, train, test,
-            command == "compare" ? new ResultsTable(Path.Combine(outputDirectory, $"results-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv")) : null, givenTeacher);
+            command == "compare" && world.IsRoot ? new ResultsTable(Path.Combine(outputDirectory, $"results-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv")) : null, givenTeacher);
         display.Run(() => session.Methods(methods));
         display.Output.Flush();
     }
@@ -169,9 +179,12 @@ internal static class TrainingCommand
         private readonly ExperimentDefinition experiment = context.Experiment;
         private TextWriter Output => display.Output;
 
+        /// <summary>Whether this process writes the run's files: always, except on the ranks other than 0 of a data-parallel job.</summary>
+        private static bool Writes => Communicator.World.IsRoot;
+
         public void Methods(IReadOnlyList<MethodDefinition> methods)
         {
-            using var report = new RunReport(outputDirectory);
+            using var report = Writes ? new RunReport(outputDirectory) : null;
             // The teacher is trained (or loaded) once, and only when a selected method distils from it.
             var teacher = methods.Any(m => m.NeedsTeacher) ? PrepareTeacher(report) : null;
             var seeds = context.Options.Seeds;
@@ -190,10 +203,10 @@ internal static class TrainingCommand
                     if (seeded.StudentWeights is { } initial) ModelWeights.LoadInitialisation(student, initial);
                     var step = method.CreateStep(new MethodContext(method.NeedsTeacher ? teacher : null, student, train.Count));
                     var result = Train(step, seeded, seeded.Schedule, method.Name, run);
-                    report.Add(run, Label(step.MethodName, method.Name, run), result);
+                    report?.Add(run, Label(step.MethodName, method.Name, run), result);
                     // Student-only export for deployment: PyTorch-readable, timm/torchvision parameter names.
                     var export = Path.Combine(outputDirectory, $"student-{run}.safetensors");
-                    ModelWeights.Save(student, export);
+                    if (Writes) ModelWeights.Save(student, export);
                     comparison?.Add(method.Name, seed, result.TestTop1);
                     if (table is not null)
                     {
@@ -207,9 +220,9 @@ internal static class TrainingCommand
                         Output.WriteLine(Summary(run, result, $"student in {export}"));
                     }
                 }
-                if (comparison is not null) Summarise(comparison, seed);
+                if (comparison is not null && Writes) Summarise(comparison, seed);
             }
-            report.SavePlots();
+            report?.SavePlots();
             Output.WriteLine($"curves: {Path.Combine(outputDirectory, "accuracy.png")}, loss-<method>.png; metrics-<method>.csv, steps-<method>.csv; TensorBoard: {Path.Combine(outputDirectory, "tensorboard")}");
         }
 
@@ -235,7 +248,7 @@ internal static class TrainingCommand
         /// <summary>Trains one step with checkpoints in <c>checkpoints/&lt;name&gt;/</c>, progress on the display and a row per step in <c>steps-&lt;name&gt;.csv</c>.</summary>
         private TrainingResult Train(ITrainingStep step, ExperimentDefinition seeded, TrainingSchedule schedule, string method, string run)
         {
-            using var steps = new StepMetricsWriter(Path.Combine(outputDirectory, $"steps-{run}.csv"));
+            using var steps = Writes ? new StepMetricsWriter(Path.Combine(outputDirectory, $"steps-{run}.csv")) : null;
             var loop = new TrainingLoop(schedule, seeded.Seed, seeded.Data.ImageSize, Output.WriteLine, context.Device)
             {
                 CheckpointDirectory = CheckpointFolder(outputDirectory, run),
@@ -243,13 +256,13 @@ internal static class TrainingCommand
                 Augmentation = seeded.Data.Augmentation,
                 // The method's own name: eval and export rebuild its step from the checkpoint.
                 Fingerprint = MethodCheckpoint.Fingerprint(seeded, method, schedule),
-                Progress = new CompositeTrainingProgress(display.ForMethod(run), steps),
+                Progress = steps is null ? null : new CompositeTrainingProgress(display.ForMethod(run), steps),
             };
             var resumeFrom = context.Options.Resume && File.Exists(loop.LastCheckpoint) ? loop.LastCheckpoint : null;
             return loop.Run(step, train, test, context.Cancellation, resumeFrom);
         }
 
-        private StagedBackbone PrepareTeacher(RunReport report)
+        private StagedBackbone PrepareTeacher(RunReport? report)
         {
             if (experiment.CreateTeacher is null)
                 throw new ArgumentException($"{experiment.Name} declares no teacher, so it can only run methods without one (e.g. scratch).");
@@ -266,11 +279,11 @@ internal static class TrainingCommand
 
             var result = Train(DistillationStep.Supervised(teacher, experiment.Weights.LabelSmoothing, "Supervised"),
                 experiment, experiment.Schedule with { Epochs = experiment.TeacherEpochs }, MethodCheckpoint.TeacherMethod, MethodCheckpoint.TeacherMethod);
-            ModelWeights.Save(teacher, trained);
+            if (Writes) ModelWeights.Save(teacher, trained);
             Output.WriteLine($"teacher saved to {trained} (reuse it with --teacher-weights {trained})");
             if (table is null) Output.WriteLine(Summary(MethodCheckpoint.TeacherMethod, result, $"teacher in {trained}"));
             table?.Add($"teacher {experiment.TeacherDescription}", "Supervised", experiment.Seed, result.TestTop1, result.WallTime);
-            report.Add(MethodCheckpoint.TeacherMethod, result.Method, result);
+            report?.Add(MethodCheckpoint.TeacherMethod, result.Method, result);
             return teacher;
         }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using FofaDsl.Data;
+using FofaDsl.Distributed;
 using FofaDsl.Methods;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -41,6 +42,12 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
     /// <summary>Receives the run's start, every step and every epoch (console progress, per-step metrics); none when null.</summary>
     public ITrainingProgress? Progress { get; init; }
 
+    /// <summary>
+    /// The job this loop trains in: under N ranks each trains a replica on its slice of every batch, gradients and
+    /// logged losses are averaged over the ranks, and only rank 0 writes checkpoints. One process by default.
+    /// </summary>
+    internal ICommunicator World { get; init; } = Communicator.World;
+
     /// <summary>The checkpoint written after every epoch and at a stop.</summary>
     public string? LastCheckpoint => CheckpointDirectory is null ? null : Path.Combine(CheckpointDirectory, "last.ckpt");
 
@@ -54,7 +61,11 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
     public TrainingResult Run(ITrainingStep step, ImageDataset train, ImageDataset test, CancellationToken cancellation = default, string? resumeFrom = null)
     {
         schedule.Validate();
-        var loader = new BatchLoader(train, BatchLoaderOptions.Training(schedule.BatchSize, seed, randomHorizontalFlip: Augmentation == AugmentationKind.Flip));
+        var world = World;
+        if (schedule.BatchSize % world.Size != 0)
+            throw new ArgumentException($"Batch size {schedule.BatchSize} (the global batch) cannot be split evenly over {world.Size} processes: use a multiple of {world.Size}.");
+        var loader = new BatchLoader(train, BatchLoaderOptions.Training(schedule.BatchSize, seed, randomHorizontalFlip: Augmentation == AugmentationKind.Flip)
+            with { ShardIndex = world.Rank, ShardCount = world.Size });
         var normalisation = Augmentation is AugmentationKind.CnnRecipe or AugmentationKind.VitRecipe ? FofaDsl.Augmentation.ChannelNormalisation.FromDataset(train) : null;
         if (loader.BatchesPerEpoch == 0)
             throw new ArgumentException($"Batch size {schedule.BatchSize} is larger than the {train.Count} training images: no full batch. Lower the batch size.");
@@ -65,6 +76,7 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
         using var optimizer = CreateOptimizer(parameters);
         var lr = LearningRateSchedule.For(schedule, loader.BatchesPerEpoch);
         using var ema = schedule.EmaDecay > 0 ? new ModelEma(step.Student, schedule.EmaDecay) : null;
+        var gradients = world.Size > 1 ? new GradientAllReduce(world, parameters) : null;
 
         var state = resumeFrom is null
             ? new CheckpointState(Fingerprint, 0, 0, 0, 0, [], new Dictionary<string, double>())
@@ -77,11 +89,15 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
                 : $"[{step.MethodName}] resumed from {resumeFrom} at epoch {state.CompletedEpochs + 1} of {schedule.Epochs}, after step {state.GlobalStep}");
         }
 
+        // Every replica starts from rank 0's weights (after a resume, all ranks read the same checkpoint anyway).
+        ReplicaBroadcast.FromRoot(world, step.StatefulModules);
         Progress?.RunStarted(new TrainingRunStart(step.MethodName, schedule.Epochs, loader.BatchesPerEpoch, schedule.BatchSize, state.GlobalStep));
 
         var history = state.History.ToList();
         var earlier = history.Count > 0 ? history[^1].Elapsed : TimeSpan.Zero;
         var clock = Stopwatch.StartNew();
+        var trainingTime = TimeSpan.Zero;
+        var trainedSteps = 0L;
         var globalStep = state.GlobalStep;
         var best = state.BestTop1;
         for (var epoch = state.CompletedEpochs; epoch < schedule.Epochs; epoch++)
@@ -98,7 +114,7 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
             // (leaving the loop disposes the prefetcher, which stops its producer).
             foreach (var (images, labels, indices) in BatchPrefetcher.Prefetch(loader.EpochWithIndices(epoch), depth: 2))
             {
-                if (cancellation.IsCancellationRequested)
+                if (StopRequested(world, cancellation))
                 {
                     // Stopped between two steps: the checkpoint holds the run up to here, so resume continues exactly (while a
                     // resumed epoch is still replaying its skipped batches, the checkpoint it started from already does).
@@ -117,6 +133,7 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
                     continue;
                 }
 
+                var stepStart = Stopwatch.GetTimestamp();
                 var learningRate = lr.At(globalStep);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
                 optimizer.zero_grad();
@@ -126,25 +143,31 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
                 // One host read per term per step: needed anyway for logging, and it stops a
                 // diverging run before the optimizer writes NaNs into the weights.
                 var values = new Dictionary<string, float>();
-                foreach (var term in output.Terms)
+                // Under several ranks, the global batch's mean (every rank's slice is the same size), checked on every rank alike.
+                var termValues = world.Size > 1 ? GlobalMeans(world, output) : null;
+                for (var t = 0; t < output.Terms.Count; t++)
                 {
-                    var value = term.Value.item<float>();
+                    var term = output.Terms[t];
+                    var value = termValues?[t] ?? term.Value.item<float>();
                     if (!float.IsFinite(value)) throw new NonFiniteLossException(step.MethodName, epoch + 1, globalStep + 1, term.Name, value);
                     values[term.Name] = value;
                     sums[term.Name] = sums.GetValueOrDefault(term.Name) + value;
                 }
                 output.Total.backward();
+                gradients?.Average();
                 if (schedule.GradientClip > 0) nn.utils.clip_grad_norm_(parameters, schedule.GradientClip);
                 optimizer.step();
                 ema?.Update();
                 OnStep?.Invoke(globalStep, values);
                 globalStep++;
+                trainingTime += Stopwatch.GetElapsedTime(stepStart);
+                trainedSteps++;
                 Platform.FaultInjection.Point("step");
                 if (Progress is not null)
                 {
                     var seconds = stepClock.Elapsed.TotalSeconds;
-                    Progress.StepCompleted(new TrainingStepReport(step.MethodName, epoch + 1, globalStep, learningRate, output.Total.item<float>(),
-                        values, seconds > 0 ? images.shape[0] / seconds : 0));
+                    Progress.StepCompleted(new TrainingStepReport(step.MethodName, epoch + 1, globalStep, learningRate, termValues?[^1] ?? output.Total.item<float>(),
+                        values, seconds > 0 ? images.shape[0] * world.Size / seconds : 0));
                     stepClock.Restart();
                 }
 
@@ -156,6 +179,8 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
             }
 
             double top1;
+            // Each rank normalised its own slices while training; all evaluate (and rank 0 saves) rank 0's running statistics.
+            ReplicaBroadcast.FromRoot(world, step.StatefulModules, buffersOnly: true);
             using (ema?.SwapIn()) top1 = Evaluator.Top1(step.Student, test, schedule.BatchSize, imageSize, target);
             var means = sums.ToDictionary(kv => kv.Key, kv => kv.Value / Math.Max(1, batch));
             history.Add(new EpochReport(epoch + 1, means, top1, earlier + clock.Elapsed));
@@ -164,11 +189,12 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
             best = Math.Max(best, top1);
             var epochEnd = new CheckpointState(Fingerprint, epoch + 1, 0, globalStep, best, history, new Dictionary<string, double>());
             SaveLast(epochEnd, step, optimizer, ema);
-            if (improved && LastCheckpoint is not null) Platform.AtomicFile.Copy(LastCheckpoint, BestCheckpoint!);
+            if (improved && LastCheckpoint is not null && world.IsRoot) Platform.AtomicFile.Copy(LastCheckpoint, BestCheckpoint!);
             log?.Invoke(string.Create(CultureInfo.InvariantCulture,
                 $"[{step.MethodName}] epoch {epoch + 1}/{schedule.Epochs}  {string.Join("  ", means.Select(kv => $"{kv.Key} {kv.Value:F4}"))}  top-1 {top1:P2}  {(earlier + clock.Elapsed).TotalSeconds:F0}s"));
         }
 
+        if (gradients is not null && trainedSteps > 0) log?.Invoke(DataParallelSummary(step.MethodName, world, schedule.BatchSize, gradients, trainingTime, trainedSteps));
         // With EMA the average is what was evaluated, so it is what the run keeps.
         ema?.CopyToModel();
         return new TrainingResult(step.MethodName, history.Count > 0 ? history[^1].TestTop1 : 0, earlier + clock.Elapsed, history);
@@ -183,6 +209,8 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
         if (normalisation is null) return (images, labels);
         // Not HashCode.Combine: it is randomised per process, and these seeds must repeat across runs.
         var batchSeed = (int)((((long)seed * 1_000_003 + epoch) * 1_000_033 + batch) & int.MaxValue);
+        // Each rank's slice draws its own mixup partners and erasures (within the slice, as DDP's per-rank loaders do).
+        if (World.Size > 1) batchSeed = (int)(((long)batchSeed * 1_000_037 + World.Rank) & int.MaxValue);
         var recipe = Augmentation == AugmentationKind.VitRecipe
             ? FofaDsl.Augmentation.AugmentationRecipe.VitCifar(classes, normalisation, imageSize, batchSeed)
             : FofaDsl.Augmentation.AugmentationRecipe.CnnCifar(classes, normalisation, imageSize, batchSeed);
@@ -191,7 +219,38 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
 
     private void SaveLast(CheckpointState state, ITrainingStep step, optim.Optimizer optimizer, ModelEma? ema)
     {
-        if (LastCheckpoint is not null) TrainingCheckpoint.Save(LastCheckpoint, state, step, optimizer, ema);
+        // The replicas are equal: rank 0's checkpoint is every rank's.
+        if (LastCheckpoint is not null && World.IsRoot) TrainingCheckpoint.Save(LastCheckpoint, state, step, optimizer, ema);
+    }
+
+    /// <summary>
+    /// Whether to stop before the next step: under several ranks, when any rank was asked to (a signal may reach one
+    /// rank only), so that all stop at the same step.
+    /// </summary>
+    private static bool StopRequested(ICommunicator world, CancellationToken cancellation)
+    {
+        if (world.Size == 1) return cancellation.IsCancellationRequested;
+        var flag = new[] { cancellation.IsCancellationRequested ? 1L : 0L };
+        world.AllReduceMax(flag);
+        return flag[0] != 0;
+    }
+
+    /// <summary>Each loss term, then the total, averaged over the ranks (one all-reduce).</summary>
+    private static float[] GlobalMeans(ICommunicator world, StepOutput output)
+    {
+        var local = output.Terms.Select(t => (double)t.Value.item<float>()).Append(output.Total.item<float>()).ToArray();
+        world.AllReduceSum(local);
+        return local.Select(v => (float)(v / world.Size)).ToArray();
+    }
+
+    /// <summary>The line a data-parallel run ends with: what the gradient all-reduce cost against the step.</summary>
+    private static string DataParallelSummary(string method, ICommunicator world, int batchSize, GradientAllReduce gradients, TimeSpan trainingTime, long steps)
+    {
+        var stepMs = trainingTime.TotalMilliseconds / steps;
+        var reduceMs = gradients.Elapsed.TotalMilliseconds / Math.Max(1, gradients.Calls);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"[{method}] data-parallel: {world.Size} ranks x {batchSize / world.Size} images; step {stepMs:F1} ms, gradient all-reduce {reduceMs:F2} ms ({reduceMs / stepMs:P1}), " +
+            $"{gradients.BytesPerCall / 1e6:F2} MB per rank per step; {batchSize * steps / trainingTime.TotalSeconds:F1} images/s");
     }
 
     private optim.Optimizer CreateOptimizer(IEnumerable<TorchSharp.Modules.Parameter> parameters) => CreateOptimizer(schedule, parameters);
