@@ -13,7 +13,7 @@ using static TorchSharp.torch;
 namespace FofaDsl.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/FofaDsl.Benchmarks -- [zoo|steps|loader|all|conv|fofa-parts|contention|generator] [--runs N] [--device D]</c>:
+/// <c>dotnet run -c Release --project tests/FofaDsl.Benchmarks -- [zoo|steps|loader|all|conv|fofa-parts|gemm-conv|contention|generator] [--runs N] [--device D]</c>:
 /// forward time of one 224 image for every zoo preset, the quickstart's training-step times, the
 /// training loader's images per second, the cost of the oneDNN workaround (<see cref="ConvolutionCostBench"/>),
 /// training throughput alone and beside a second run under each OpenMP wait policy (<see cref="ContentionBench"/>), or
@@ -41,6 +41,7 @@ internal static class BenchCommand
         if (what is "loader" or "all") Loader();
         if (what is "conv") ConvolutionCostBench.Run(runs);
         if (what is "fofa-parts") FofaPartsBench.Run(device, IntOption(args, "--rounds", 7));
+        if (what is "gemm-conv") GemmConvolutionBench.Run(IntOption(args, "--rounds", 9));
         if (what is "contention") ContentionBench.Run(IntOption(args, "--seconds", 20));
         if (what is "throughput") ContentionBench.Throughput(IntOption(args, "--seconds", 20));
         return 0;

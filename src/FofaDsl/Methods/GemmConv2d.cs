@@ -7,7 +7,8 @@ namespace FofaDsl.Methods;
 /// <summary>
 /// A 2-D convolution computed as one matrix product over the whole batch's unfolded patches, or, depthwise,
 /// as a weighted sum of them: the same arithmetic as <see cref="Conv2d"/>, with its parameters, state-dict names
-/// (<c>weight</c>, <c>bias</c>) and initialisation.
+/// (<c>weight</c>, <c>bias</c>) and initialisation. A dense overlapping kernel (groups 1, stride 1, k &gt; 1) is left to
+/// ATen's convolution, which is faster there.
 /// </summary>
 /// <remarks>
 /// FOFA's prompt and fusion blocks convolve the teacher's small late-stage maps (4x4 to 14x14 positions). With oneDNN's
@@ -69,6 +70,10 @@ internal sealed class GemmConv2d : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
+        // A dense overlapping kernel (the fusion block's 5x5) is where ATen's own im2col loop is the faster of the two
+        // (bench gemm-conv); grouped, depthwise, pointwise and patch kernels are where the loop overhead dominates.
+        if (Groups == 1 && Stride == (1, 1) && Kernel != (1, 1))
+            return nn.functional.conv2d(input, weight, bias, padding: [Padding, Padding]);
         using var scope = NewDisposeScope();
         var (batch, height, width) = (input.shape[0], input.shape[2], input.shape[3]);
         var outHeight = (height + 2 * Padding - Kernel.Height) / Stride.Height + 1;

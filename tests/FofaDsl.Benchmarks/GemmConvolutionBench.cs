@@ -1,0 +1,58 @@
+using System.Globalization;
+using FofaDsl.Methods;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FofaDsl.Benchmarks;
+
+/// <summary>
+/// <c>bench gemm-conv</c>: forward + backward of ATen's convolution (oneDNN off, as FofaDsl runs it) against
+/// <see cref="GemmConv2d"/> (one GEMM over the batch) on the shapes of FOFA's blocks and of the quickstart student.
+/// </summary>
+internal static class GemmConvolutionBench
+{
+    public static void Run(int rounds)
+    {
+        var shapes = new (string Name, int Batch, int In, int Out, int Kernel, int Padding, int Groups, int Size)[]
+        {
+            ("fusion 5x5, 96 ch, 4x4", 128, 96, 96, 5, 2, 1, 4),
+            ("prompt depthwise 5x5, 96 ch, 4x4", 128, 96, 96, 5, 2, 96, 4),
+            ("prompt grouped 1x1 (4 groups), 96 ch, 4x4", 128, 96, 96, 1, 0, 4, 4),
+            ("student 3x3, 8 ch, 28x28", 128, 8, 8, 3, 1, 1, 28),
+            ("student 3x3, 16 ch, 14x14", 128, 16, 16, 3, 1, 1, 14),
+            ("student 3x3, 32 ch, 7x7", 128, 32, 32, 3, 1, 1, 7),
+            ("fusion 5x5, 384 ch, 14x14 (224-pixel teacher)", 8, 384, 384, 5, 2, 1, 14),
+        };
+        Console.WriteLine($"| convolution, forward + backward | ATen ms | GemmConv2d ms | ratio | ({rounds} interleaved rounds, medians)");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var s in shapes)
+        {
+            torch.manual_seed(0);
+            using var conv = nn.Conv2d(s.In, s.Out, s.Kernel, padding: s.Padding, groups: s.Groups);
+            using var gemm = new GemmConv2d(s.In, s.Out, s.Kernel, s.Padding, s.Groups);
+            var input = randn(s.Batch, s.In, s.Size, s.Size);
+            Action Pass(nn.Module<Tensor, Tensor> module) => () =>
+            {
+                using var scope = NewDisposeScope();
+                var x = input.detach().requires_grad_(true);
+                module.call(x).sum().backward();
+            };
+            var aten = Pass(conv);
+            var ours = Pass(gemm);
+            aten(); ours();
+            var (a, b) = (new List<double>(), new List<double>());
+            for (var r = 0; r < rounds; r++)
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                aten();
+                a.Add(clock.Elapsed.TotalMilliseconds);
+                clock.Restart();
+                ours();
+                b.Add(clock.Elapsed.TotalMilliseconds);
+            }
+            double Median(List<double> v) => v.Order().ElementAt(v.Count / 2);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {s.Name} | {Median(a):F2} | {Median(b):F2} | {Median(b) / Median(a):F2}x |"));
+        }
+        Console.WriteLine();
+    }
+}
