@@ -20,6 +20,14 @@ public static class ConvolutionShapes
             if (!seen.Contains(shape)) seen.Add(shape);
             return null!;
         })).ToList();
+        // Modules that run ATen's convolution kernel without being a Convolution (GemmConv2d's overlapping kernels).
+        var shaped = modules.SelectMany(m => m.modules()).OfType<IConvolutionShaped>().Distinct(ReferenceEqualityComparer.Instance)
+            .Cast<IConvolutionShaped>().OfType<nn.Module<Tensor, Tensor>>().ToList();
+        hooks.AddRange(shaped.Select(module => module.register_forward_hook((_, input, _) =>
+        {
+            if (((IConvolutionShaped)module).ConvolutionShapeFor(input.shape) is { } shape && !seen.Contains(shape)) seen.Add(shape);
+            return null!;
+        })));
         try
         {
             forward();
