@@ -38,8 +38,9 @@ trap 'rm -f "$results"' EXIT
 export OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads"
 echo "bench: PyTorch $("$python" -c 'import torch; print(torch.__version__)') with $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 | sed 's|.*/x86_64-linux-gnu/||'), $threads thread(s) per process, $rounds rounds; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 
-run_dotnet() { dotnet "$bench" step --device cpu --pair "$1" --kind "$2" --batch "$3" --warmup "$4" --steps "$5" --threads "$threads" | grep '^RESULT' | sed "s/^RESULT/RESULT round=$round/" >>"$results"; }
-run_pytorch() { "$python" eng/gpu/eager_reference.py step --device cpu --pair "$1" --kind "$2" --batch "$3" --warmup "$4" --steps "$5" --threads "$threads" | grep '^RESULT' | sed "s/^RESULT/RESULT round=$round/" >>"$results"; }
+# A measurement that fails is reported on stderr and left out of the table; the other rows still come.
+run_dotnet() { dotnet "$bench" step --device cpu --pair "$1" --kind "$2" --batch "$3" --warmup "$4" --steps "$5" --threads "$threads" | grep '^RESULT' | sed "s/^RESULT/RESULT round=$round/" >>"$results" || echo "bench: FofaDsl $1 $2 failed" >&2; }
+run_pytorch() { "$python" eng/gpu/eager_reference.py step --device cpu --pair "$1" --kind "$2" --batch "$3" --warmup "$4" --steps "$5" --threads "$threads" | grep '^RESULT' | sed "s/^RESULT/RESULT round=$round/" >>"$results" || echo "bench: PyTorch $1 $2 failed" >&2; }
 
 for round in $(seq 1 "$rounds"); do
   for pair in ${pairs//,/ }; do

@@ -247,12 +247,11 @@ class FitNetRegressor(nn.Module):
 
     def forward(self, feature):
         if self.student_tokens:
-            patches = feature[:, -self.s_size * self.s_size:]
+            feature = feature[:, -self.s_size * self.s_size:]
             if isinstance(self.proj, nn.Linear):
-                widened = self.proj(patches)
+                feature = self.proj(feature)
                 if self.s_size == self.t_size:
-                    return widened
-                feature = widened
+                    return feature
             feature = feature.transpose(1, 2).reshape(feature.shape[0], -1, self.s_size, self.s_size)
             if isinstance(self.proj, nn.Linear):
                 x = feature

@@ -55,6 +55,17 @@ compare "$work/fofa-one" "$work/fofa-two" 1e-3 fofa >"$work/compare.txt" 2>&1
 record "2 ranks = 1 process: fofa (1e-3)" 0 $? "^equal" "$work/compare.txt"
 cat "$work/compare.txt" | sed 's/^/|   /'
 
+# --- CRD: rank 0 draws the whole global batch's negatives, Z is the global mean and every rank applies the whole
+# global batch's memory update, so the banks stay identical across ranks and the run matches one process.
+crd=(--methods crd --teacher-weights "$work/one/teacher.safetensors")
+single train "${crd[@]}" --out "$work/crd-one" >"$work/crd-one.txt" 2>&1
+record "1 process x 64: crd" 0 $? "crd: top-1" "$work/crd-one.txt"
+ranks 2 train "${crd[@]}" --out "$work/crd-two" >"$work/crd-two.txt" 2>&1
+record "2 ranks x 32: crd" 0 $? "crd: top-1" "$work/crd-two.txt"
+compare "$work/crd-one" "$work/crd-two" 1e-4 crd >"$work/compare.txt" 2>&1
+record "2 ranks = 1 process: crd (1e-4)" 0 $? "^equal" "$work/compare.txt"
+cat "$work/compare.txt" | sed 's/^/|   /'
+
 # --- Resume: both ranks killed at the 8th step (the teacher's 4, then scratch's 4th; checkpoints every 3 steps), then
 # resumed under 2 ranks: the same losses and weights as the uninterrupted 2-rank run, exactly.
 ranks 2 train "${methods[@]}" --checkpoint-every 3 --out "$work/straight" >"$work/straight.txt" 2>&1

@@ -136,22 +136,26 @@ public sealed class ContrastiveRepresentation : nn.Module
         var student = EmbedStudent(studentFeature);
         var teacher = EmbedTeacher(teacherFeature);
 
-        var contrast = ContrastIndices(indices);
+        var world = Distributed.Communicator.World;
+        var contrast = ContrastIndices(indices, world);
         var studentScores = Scores(student, memory_v2, contrast);
         var teacherScores = Scores(teacher, memory_v1, contrast);
         using (no_grad())
         {
-            // Z from the first batch, positives included, as the reference; fixed afterwards.
+            // Z from the first batch, positives included, as the reference; fixed afterwards. Under several ranks, the
+            // mean over the global batch (every rank's slice is the same size), so every rank holds the same Z.
             if (NormalisationConstants is null)
-                normalisation.copy_(stack([studentScores.mean(), teacherScores.mean()]) * datasetSize);
+                normalisation.copy_(MeanOverRanks(stack([studentScores.mean(), teacherScores.mean()]) * datasetSize, world));
         }
         var studentLoss = NceLoss(studentScores / normalisation[0].detach(), datasetSize);
         var teacherLoss = NceLoss(teacherScores / normalisation[1].detach(), datasetSize);
 
         using (no_grad())
         {
-            UpdateMemory(memory_v1, indices, student);
-            UpdateMemory(memory_v2, indices, teacher);
+            // Every rank applies the whole global batch's update, so the memory banks stay identical across ranks.
+            var allIndices = world.Size > 1 ? GatherIndices(indices, world) : indices;
+            UpdateMemory(memory_v1, allIndices, world.Size > 1 ? GatherRows(student, world) : student);
+            UpdateMemory(memory_v2, allIndices, world.Size > 1 ? GatherRows(teacher, world) : teacher);
         }
         return (weight * (studentLoss + teacherLoss)).MoveToOuterDisposeScope();
     }
@@ -176,10 +180,17 @@ public sealed class ContrastiveRepresentation : nn.Module
     }
 
     /// <summary>Positive index then <c>K</c> uniform draws from the other samples, <c>[B, 1 + K]</c>.</summary>
-    internal Tensor ContrastIndices(Tensor indices)
+    internal Tensor ContrastIndices(Tensor indices) => ContrastIndices(indices, Distributed.SingleProcessCommunicator.Instance);
+
+    private Tensor ContrastIndices(Tensor indices, Distributed.ICommunicator world)
     {
-        var draws = randint(0, datasetSize - 1, [indices.shape[0], negatives], dtype: ScalarType.Int64, generator: generator)
-            .to(indices.device);
+        var batch = indices.shape[0];
+        // Under several ranks, rank 0 draws the negatives of the whole global batch, as one process would, and each rank
+        // takes the rows of its own slice.
+        var draws = world.Size > 1
+            ? SharedDraws(batch * world.Size, world).narrow(0, world.Rank * batch, batch)
+            : randint(0, datasetSize - 1, [batch, negatives], dtype: ScalarType.Int64, generator: generator);
+        draws = draws.to(indices.device);
         // Shift draws at or above the positive by one: uniform over the N - 1 other samples.
         var positive = indices.unsqueeze(1);
         var others = draws + (draws >= positive).to_type(ScalarType.Int64);
@@ -187,6 +198,41 @@ public sealed class ContrastiveRepresentation : nn.Module
     }
 
     /// <summary><c>exp(memory[idx[b, k]] . e_b / T)</c>, <c>[B, 1 + K]</c>; the memory is detached.</summary>
+    private Tensor SharedDraws(long rows, Distributed.ICommunicator world)
+    {
+        var draws = world.IsRoot
+            ? randint(0, datasetSize - 1, [rows, negatives], dtype: ScalarType.Int64, generator: generator).data<long>().ToArray()
+            : new long[rows * negatives];
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(draws.AsSpan()).ToArray();
+        world.Broadcast(bytes, root: 0);
+        return tensor(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(bytes).ToArray(), [rows, negatives]);
+    }
+
+    private static Tensor MeanOverRanks(Tensor local, Distributed.ICommunicator world)
+    {
+        if (world.Size <= 1) return local;
+        var values = local.to(CPU).to_type(ScalarType.Float64).data<double>().ToArray();
+        world.AllReduceSum(values);
+        return tensor(values.Select(v => v / world.Size).ToArray()).to_type(local.dtype).to(local.device);
+    }
+
+    // The rows of every rank's slice, in rank order (the order of the global batch).
+    private static Tensor GatherRows(Tensor local, Distributed.ICommunicator world)
+    {
+        var send = local.detach().to(CPU).to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
+        var receive = new float[send.Length * world.Size];
+        world.AllGather(send, receive);
+        return tensor(receive, [local.shape[0] * world.Size, local.shape[1]]).to_type(local.dtype).to(local.device);
+    }
+
+    private static Tensor GatherIndices(Tensor local, Distributed.ICommunicator world)
+    {
+        var send = local.to(CPU).data<long>().ToArray();
+        var receive = new long[send.Length * world.Size];
+        world.AllGather(send, receive);
+        return tensor(receive).to(local.device);
+    }
+
     private Tensor Scores(Tensor embeddings, Tensor memory, Tensor contrast)
     {
         var rows = memory.index_select(0, contrast.reshape(-1)).detach().reshape(contrast.shape[0], contrast.shape[1], -1);
