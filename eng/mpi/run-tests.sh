@@ -76,6 +76,20 @@ ranks 2 resume --out "$work/resumed" >"$work/resume.txt" 2>&1
 record "2 ranks resume" 0 $? "resumed from .*scratch" "$work/resume.txt"
 compare "$work/straight" "$work/resumed" 0 scratch kd >"$work/compare.txt" 2>&1
 record "resumed = uninterrupted (exactly)" 0 $? "^equal" "$work/compare.txt"
+# FOFA resumed mid-epoch: its prompts' feedback (the previous step's per-image features) is gathered from every rank
+# into the checkpoint and split again by rank on resume. Killed at FOFA's 7th step, resumed from the step-6
+# checkpoint (mid-epoch 2, 4 steps an epoch), it must end like the uninterrupted 2-rank run.
+fofa_resume=(--methods fofa --teacher-weights "$work/one/teacher.safetensors" --optimizer sgd --lr 0.01 --checkpoint-every 3)
+ranks 2 train "${fofa_resume[@]}" --out "$work/fofa-straight" >"$work/fofa-straight.txt" 2>&1
+record "2 ranks fofa, checkpoints every 3 steps (reference)" 0 $? "fofa: top-1" "$work/fofa-straight.txt"
+timeout 300 mpirun -np 2 -x FOFA_FAULT_KILL=step:7 dotnet "$app" train "${fofa_resume[@]}" --out "$work/fofa-resumed" --threads 1 >"$work/fofa-killed.txt" 2>&1
+record "2 ranks fofa killed at step 7" nonzero $? "killing this process at step" "$work/fofa-killed.txt"
+ranks 2 resume --out "$work/fofa-resumed" >"$work/fofa-resume.txt" 2>&1
+record "2 ranks fofa resume mid-epoch" 0 $? "resumed from .*fofa" "$work/fofa-resume.txt"
+compare "$work/fofa-straight" "$work/fofa-resumed" 0 fofa >"$work/compare.txt" 2>&1
+record "fofa resumed mid-epoch = uninterrupted (exactly)" 0 $? "^equal" "$work/compare.txt"
+cat "$work/compare.txt" | sed 's/^/|   /'
+
 grep -q '"worldSize": 2' "$work/resumed/manifest.json" && echo 'manifest records "worldSize": 2' >"$work/manifest.txt" || echo "no worldSize 2" >"$work/manifest.txt"
 record "manifest records the world size" 0 0 '"worldSize": 2' "$work/manifest.txt"
 

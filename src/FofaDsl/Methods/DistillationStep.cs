@@ -111,6 +111,12 @@ public sealed class DistillationStep : ITrainingStep
         foreach (var term in terms) term.SaveState(writer);
     }
 
+    /// <summary>Lets each term gather per-rank state before a checkpoint is written (every rank calls this).</summary>
+    public void PrepareCheckpoint()
+    {
+        foreach (var term in terms) term.PrepareCheckpoint();
+    }
+
     /// <summary>Restores what <see cref="SaveState"/> wrote.</summary>
     /// <param name="reader">The checkpoint being read.</param>
     public void LoadState(BinaryReader reader)

@@ -42,6 +42,9 @@ public interface IDistillationTerm
     /// <param name="writer">The checkpoint being written.</param>
     void SaveState(BinaryWriter writer) { }
 
+    /// <summary>Called on every rank before a checkpoint is written; see <see cref="ITrainingStep.PrepareCheckpoint"/>.</summary>
+    void PrepareCheckpoint() { }
+
     /// <summary>Restores what <see cref="SaveState"/> wrote.</summary>
     /// <param name="reader">The checkpoint being read.</param>
     void LoadState(BinaryReader reader) { }

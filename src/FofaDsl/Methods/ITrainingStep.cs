@@ -50,6 +50,12 @@ public interface ITrainingStep
     /// <summary>Writes state beyond weights that the next step depends on (FOFA's feedback); none by default.</summary>
     void SaveState(BinaryWriter writer) { }
 
+    /// <summary>
+    /// Called on every rank just before a checkpoint is written (by rank 0 alone), so that state each rank holds for its
+    /// own slice of the batch (FOFA's feedback) can be gathered into the checkpoint; nothing by default.
+    /// </summary>
+    void PrepareCheckpoint() { }
+
     /// <summary>Restores what <see cref="SaveState"/> wrote.</summary>
     void LoadState(BinaryReader reader) { }
 }

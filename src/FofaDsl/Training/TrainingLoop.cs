@@ -219,8 +219,11 @@ public sealed class TrainingLoop(TrainingSchedule schedule, int seed, int imageS
 
     private void SaveLast(CheckpointState state, ITrainingStep step, optim.Optimizer optimizer, ModelEma? ema)
     {
-        // The replicas are equal: rank 0's checkpoint is every rank's.
-        if (LastCheckpoint is not null && World.IsRoot) TrainingCheckpoint.Save(LastCheckpoint, state, step, optimizer, ema);
+        if (LastCheckpoint is null) return;
+        // Every rank hands over what it holds for its own slice of the batch (FOFA's feedback); the replicas' weights
+        // are equal, so rank 0's checkpoint is every rank's.
+        step.PrepareCheckpoint();
+        if (World.IsRoot) TrainingCheckpoint.Save(LastCheckpoint, state, step, optimizer, ema);
     }
 
     /// <summary>

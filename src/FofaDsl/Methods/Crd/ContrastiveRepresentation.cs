@@ -153,9 +153,9 @@ public sealed class ContrastiveRepresentation : nn.Module
         using (no_grad())
         {
             // Every rank applies the whole global batch's update, so the memory banks stay identical across ranks.
-            var allIndices = world.Size > 1 ? GatherIndices(indices, world) : indices;
-            UpdateMemory(memory_v1, allIndices, world.Size > 1 ? GatherRows(student, world) : student);
-            UpdateMemory(memory_v2, allIndices, world.Size > 1 ? GatherRows(teacher, world) : teacher);
+            var allIndices = world.Size > 1 ? Distributed.TensorGather.Indices(indices, world) : indices;
+            UpdateMemory(memory_v1, allIndices, world.Size > 1 ? Distributed.TensorGather.Rows(student, world) : student);
+            UpdateMemory(memory_v2, allIndices, world.Size > 1 ? Distributed.TensorGather.Rows(teacher, world) : teacher);
         }
         return (weight * (studentLoss + teacherLoss)).MoveToOuterDisposeScope();
     }
@@ -214,23 +214,6 @@ public sealed class ContrastiveRepresentation : nn.Module
         var values = local.to(CPU).to_type(ScalarType.Float64).data<double>().ToArray();
         world.AllReduceSum(values);
         return tensor(values.Select(v => v / world.Size).ToArray()).to_type(local.dtype).to(local.device);
-    }
-
-    // The rows of every rank's slice, in rank order (the order of the global batch).
-    private static Tensor GatherRows(Tensor local, Distributed.ICommunicator world)
-    {
-        var send = local.detach().to(CPU).to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
-        var receive = new float[send.Length * world.Size];
-        world.AllGather(send, receive);
-        return tensor(receive, [local.shape[0] * world.Size, local.shape[1]]).to_type(local.dtype).to(local.device);
-    }
-
-    private static Tensor GatherIndices(Tensor local, Distributed.ICommunicator world)
-    {
-        var send = local.to(CPU).data<long>().ToArray();
-        var receive = new long[send.Length * world.Size];
-        world.AllGather(send, receive);
-        return tensor(receive).to(local.device);
     }
 
     private Tensor Scores(Tensor embeddings, Tensor memory, Tensor contrast)

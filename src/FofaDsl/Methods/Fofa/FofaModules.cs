@@ -90,7 +90,33 @@ public sealed class FofaModules : nn.Module
     public void SaveFeedback(BinaryWriter writer)
     {
         for (var stage = 1; stage <= FofaOptions.StageCount; stage++)
-            Weights.TensorIO.WriteOptional(writer, PromptFor(stage)?.Feedback);
+            Weights.TensorIO.WriteOptional(writer, gatheredFeedback?[stage - 1] ?? PromptFor(stage)?.Feedback);
+        DisposeGatheredFeedback();
+    }
+
+    /// <summary>
+    /// Under several ranks, every rank's feedback (the rows of its slice of the global batch) stacked in rank order, so
+    /// that <see cref="SaveFeedback"/> writes the whole global batch's, as one process would; a collective call that
+    /// every rank makes before rank 0 writes the checkpoint. Nothing in a single process.
+    /// </summary>
+    internal void GatherFeedbackForCheckpoint()
+    {
+        var world = Distributed.Communicator.World;
+        DisposeGatheredFeedback();
+        if (world.Size <= 1) return;
+        gatheredFeedback = Enumerable.Range(1, FofaOptions.StageCount)
+            .Select(stage => PromptFor(stage)?.Feedback is { } feedback ? Distributed.TensorGather.Rows(feedback, world).DetachFromDisposeScope() : null)
+            .ToArray();
+        // Ranks other than 0 write nothing: drop their copy now.
+        if (!world.IsRoot) DisposeGatheredFeedback();
+    }
+
+    private Tensor?[]? gatheredFeedback;
+
+    private void DisposeGatheredFeedback()
+    {
+        foreach (var tensor in gatheredFeedback ?? []) tensor?.Dispose();
+        gatheredFeedback = null;
     }
 
     /// <summary>Restores feedback written by <see cref="SaveFeedback"/>.</summary>
@@ -99,7 +125,8 @@ public sealed class FofaModules : nn.Module
         for (var stage = 1; stage <= FofaOptions.StageCount; stage++)
         {
             var feedback = Weights.TensorIO.ReadOptional(reader);
-            PromptFor(stage)?.RestoreFeedback(feedback);
+            // The checkpoint holds the global batch's rows; under several ranks each takes its own slice.
+            PromptFor(stage)?.RestoreFeedback(feedback is null ? null : Distributed.TensorGather.Slice(feedback, Distributed.Communicator.World));
             feedback?.Dispose();
         }
     }

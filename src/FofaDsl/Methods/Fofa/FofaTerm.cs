@@ -105,6 +105,9 @@ public sealed class FofaTerm : IDistillationTerm
     /// <summary>Writes the prompts' feedback, the state FOFA carries from one step to the next.</summary>
     public void SaveState(BinaryWriter writer) => Components.SaveFeedback(writer);
 
+    /// <summary>Under several ranks, gathers every rank's feedback so the checkpoint holds the whole global batch's.</summary>
+    public void PrepareCheckpoint() => Components.GatherFeedbackForCheckpoint();
+
     /// <summary>Restores what <see cref="SaveState"/> wrote.</summary>
     public void LoadState(BinaryReader reader) => Components.LoadFeedback(reader);
 }
