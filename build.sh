@@ -22,6 +22,18 @@ build() {
   dotnet build FofaDsl.sln -c "$configuration" -p:TorchBackend="$backend" -nologo -v quiet -clp:ErrorsOnly
 }
 
+# Runs a script suite that ends with "<name>: N passed, M failed" and adds its counts; a suite that stopped before
+# that line counts as one failure.
+run_suite() {
+  local name="$1" script="$2" output summary
+  output=$(mktemp)
+  bash "$script" "$configuration" | tee "$output" || status=1
+  summary=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed" "$output" || echo "$name: 0 passed, 1 failed")
+  passed=$((passed + $(echo "$summary" | sed -E "s/^$name: ([0-9]+) passed.*/\\1/")))
+  failed=$((failed + $(echo "$summary" | sed -E 's/.*, ([0-9]+) failed/\1/')))
+  rm -f "$output"
+}
+
 command="${1:-}"
 [ $# -gt 0 ] && shift
 case "$command" in
@@ -48,30 +60,13 @@ case "$command" in
     if bash eng/gpu/smoke.sh "$configuration"; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
     # The packages as a user gets them (eng/consumer-test.sh): pack, dotnet new fofa, build, run; counted as one test.
     if bash eng/consumer-test.sh "$configuration"; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
-    # Every example passes check on data in its real format (eng/examples); each example is one test (~1.5 min).
-    examples=$(mktemp)
-    bash eng/examples/check.sh "$configuration" | tee "$examples" || status=1
-    summary=$(grep -E '^examples: [0-9]+ passed, [0-9]+ failed' "$examples" || echo "examples: 0 passed, 1 failed")
-    passed=$((passed + $(echo "$summary" | sed -E 's/^examples: ([0-9]+) passed.*/\1/')))
-    failed=$((failed + $(echo "$summary" | sed -E 's/.*, ([0-9]+) failed/\1/')))
-    rm -f "$examples"
-    # The fault-injection suite (eng/faults): damaged inputs, kills at each checkpoint phase, a full disk, two
-    # processes in one folder; each row is a case (~3 min).
-    faults=$(mktemp)
-    bash eng/faults/run.sh "$configuration" | tee "$faults" || status=1
-    # A suite that stopped before its summary counts as one failure.
-    summary=$(grep -E '^faults: [0-9]+ passed, [0-9]+ failed' "$faults" || echo "faults: 0 passed, 1 failed")
-    passed=$((passed + $(echo "$summary" | sed -E 's/^faults: ([0-9]+) passed.*/\1/')))
-    failed=$((failed + $(echo "$summary" | sed -E 's/.*, ([0-9]+) failed/\1/')))
-    rm -f "$faults"
-    # Data-parallel training on Open MPI (eng/mpi): 2 ranks against 1 process for supervised, KD and FOFA runs, resume
-    # under 2 ranks, a killed and a failing rank; each row is a case (~1 min).
-    mpi=$(mktemp)
-    bash eng/mpi/run-tests.sh "$configuration" | tee "$mpi" || status=1
-    summary=$(grep -E '^mpi: [0-9]+ passed, [0-9]+ failed' "$mpi" || echo "mpi: 0 passed, 1 failed")
-    passed=$((passed + $(echo "$summary" | sed -E 's/^mpi: ([0-9]+) passed.*/\1/')))
-    failed=$((failed + $(echo "$summary" | sed -E 's/.*, ([0-9]+) failed/\1/')))
-    rm -f "$mpi"
+    # Every example passes check on data in its real format (eng/examples, ~1.5 min); the fault-injection suite
+    # (eng/faults: damaged inputs, kills at each checkpoint phase, a full disk, two processes in one folder, ~3 min);
+    # data-parallel training on Open MPI (eng/mpi: 2 ranks against 1 process, resume, killed and failing ranks, ~1 min).
+    # Each row of theirs is a case.
+    run_suite examples eng/examples/check.sh
+    run_suite faults eng/faults/run.sh
+    run_suite mpi eng/mpi/run-tests.sh
     echo "tests: $passed passed, $failed failed"
     exit "$status"
     ;;
