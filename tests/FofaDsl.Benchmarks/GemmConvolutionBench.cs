@@ -54,5 +54,52 @@ internal static class GemmConvolutionBench
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {s.Name} | {Median(a):F2} | {Median(b):F2} | {Median(b) / Median(a):F2}x |"));
         }
         Console.WriteLine();
+        InputLayout(rounds);
+    }
+
+    /// <summary>
+    /// ATen's convolution (oneDNN off) on a contiguous input against the same values in channels-last memory, the layout
+    /// a permute back from <c>[B, H, W, C]</c> or a token teacher's <c>[B, N, C]</c> viewed as a map leaves behind.
+    /// Why ConvNeXtBlock, LayerNorm2d and GemmConv2d hand on contiguous maps.
+    /// </summary>
+    private static void InputLayout(int rounds)
+    {
+        var shapes = new (string Name, int Batch, int Channels, int Kernel, int Groups, int Size)[]
+        {
+            ("ConvNeXt-T depthwise 7x7, 96 ch, 56x56", 8, 96, 7, 96, 56),
+            ("ConvNeXt-T depthwise 7x7, 384 ch, 14x14", 8, 384, 7, 384, 14),
+            ("FOFA prompt depthwise 5x5, 384 ch, 14x14", 8, 384, 5, 384, 14),
+            ("FOFA fusion 5x5, 96 ch, 4x4", 128, 96, 5, 1, 4),
+        };
+        Console.WriteLine($"| ATen convolution, forward + backward | contiguous input ms | channels-last input ms | ratio | ({rounds} interleaved rounds, medians)");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var s in shapes)
+        {
+            torch.manual_seed(0);
+            using var weight = randn(s.Channels, s.Channels / s.Groups, s.Kernel, s.Kernel).requires_grad_(true);
+            using var contiguous = randn(s.Batch, s.Channels, s.Size, s.Size);
+            using var channelsLast = contiguous.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+            Action Pass(Tensor input) => () =>
+            {
+                using var scope = NewDisposeScope();
+                var x = input.detach().requires_grad_(true);
+                nn.functional.conv2d(x, weight, padding: [s.Kernel / 2, s.Kernel / 2], groups: s.Groups).sum().backward();
+            };
+            var (plain, permuted) = (Pass(contiguous), Pass(channelsLast));
+            plain(); permuted();
+            var (a, b) = (new List<double>(), new List<double>());
+            for (var r = 0; r < rounds; r++)
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                plain();
+                a.Add(clock.Elapsed.TotalMilliseconds);
+                clock.Restart();
+                permuted();
+                b.Add(clock.Elapsed.TotalMilliseconds);
+            }
+            double Median(List<double> v) => v.Order().ElementAt(v.Count / 2);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {s.Name} | {Median(a):F2} | {Median(b):F2} | {Median(b) / Median(a):F2}x |"));
+        }
+        Console.WriteLine();
     }
 }

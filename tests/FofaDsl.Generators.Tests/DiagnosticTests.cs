@@ -175,6 +175,7 @@ public sealed class DiagnosticTests
         { "Heads = 4)]", "Heads = 4, PromptStages = new[] { 1, 4 })]" },
         { "Heads = 4)]", "Heads = 4, FeatureWeight = 0, FeatureWarmupEpochs = 0)]" },
         { "Heads = 4)]", "Heads = 4, FeatureWeight = 0.1, FeatureWarmupEpochs = 3)]" },
+        { "Heads = 4)]", "Heads = 4, RecomputeTeacher = false)]" },
         { "TokenWidth = 128, Heads = 4", "TokenWidth = 128, Heads = 8" },
         { "PatchSize = 4", "PatchSize = 7" },
         { "Depth = 6", "Depth = 4" },

@@ -104,7 +104,7 @@ internal static class Experiments
         [Fofa(Run = "no-afp", TokenWidth = 64, Heads = 4, Prompts = false)]
         [Fofa(Run = "no-feedback", TokenWidth = 64, Heads = 4, Feedback = false)]
         [Fofa(Run = "afp-stage4", TokenWidth = 64, Heads = 4, PromptStages = new[] { 4 })]
-        [Fofa(Run = "n16", Queries = 16, TokenWidth = 64, Heads = 4)]
+        [Fofa(Run = "n16", Queries = 16, TokenWidth = 64, Heads = 4, RecomputeTeacher = false)]
         [Kd(Run = "fofa+fitnet", Temperature = 4), Fofa(Run = "fofa+fitnet", TokenWidth = 64, Heads = 4), FitNet(Run = "fofa+fitnet", Stages = new[] { 4 })]
         [Data(DatasetKind.FashionMnist)]
         public partial class Ablation;

@@ -94,6 +94,7 @@ internal static class RunEmitter
         // Emitted only when declared, so the generated code of experiments without them reads as before.
         if (fofa.FeatureWeight is { } featureWeight) w.Line($"    FeatureWeight = {Literals.Double(featureWeight)},");
         if (fofa.FeatureWarmupEpochs > 0) w.Line($"    FeatureWarmupEpochs = {Int(fofa.FeatureWarmupEpochs)},");
+        if (!fofa.RecomputeTeacher) w.Line("    RecomputeTeacher = false,");
         w.Line("};");
         w.Line();
 

@@ -16,7 +16,8 @@ internal sealed record FofaSpec(
     bool Feedback,
     bool ReferenceCodeQuirks,
     double? FeatureWeight = null,
-    int FeatureWarmupEpochs = 0)
+    int FeatureWarmupEpochs = 0,
+    bool RecomputeTeacher = true)
 {
     /// <summary>Whether the run has prompts at all: switched on and before at least one stage.</summary>
     public bool HasPrompts => Prompts && PromptStages.Count > 0;

@@ -70,7 +70,7 @@ internal sealed partial class ExperimentParser
             ? new FofaSpec(queries, grid, width, heads, new EquatableArray<int>(stages),
                 fofa?.Bool("RegionAwareAttention", true) ?? true, prompts,
                 fofa?.Bool("Feedback", true) ?? true, fofa?.Bool("ReferenceCodeQuirks", false) ?? false,
-                double.IsNaN(featureWeight) ? null : featureWeight, featureWarmup)
+                double.IsNaN(featureWeight) ? null : featureWeight, featureWarmup, fofa?.Bool("RecomputeTeacher", true) ?? true)
             : null;
     }
 

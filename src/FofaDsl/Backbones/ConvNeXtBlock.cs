@@ -43,6 +43,9 @@ public sealed class ConvNeXtBlock : nn.Module<Tensor, Tensor>
         x = mlp.call(norm.call(x));
         if (gamma is not null) x = x * gamma;
         x = x.permute(0, 3, 1, 2);
-        return (drop_path.call(x) + input).MoveToOuterDisposeScope();
+        // The input first: an elementwise result takes its first operand's memory layout, so the block's output stays
+        // contiguous. With the channels-last branch first it came out channels last, and ATen's convolution (oneDNN off)
+        // runs the next block's 7x7 depthwise kernel 5-12x slower on such an input (bench gemm-conv).
+        return (input + drop_path.call(x)).MoveToOuterDisposeScope();
     }
 }

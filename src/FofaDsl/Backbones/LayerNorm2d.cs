@@ -30,6 +30,8 @@ public sealed class LayerNorm2d : nn.Module<Tensor, Tensor>
         // Channels last for layer_norm over the last dimension, then back.
         var channelsLast = input.permute(0, 2, 3, 1);
         var normed = nn.functional.layer_norm(channelsLast, [weight.shape[0]], weight, bias, eps);
-        return normed.permute(0, 3, 1, 2).MoveToOuterDisposeScope();
+        // Contiguous again: a convolution follows (ConvNeXt's stem and downsampling), and ATen's convolution (oneDNN off)
+        // is several times slower on a channels-last input than the copy costs.
+        return normed.permute(0, 3, 1, 2).contiguous().MoveToOuterDisposeScope();
     }
 }

@@ -57,4 +57,11 @@ public sealed class FofaAttribute : Attribute
     /// as DKD's warm-up does. 0, the default (and the authors' code), scales nothing.
     /// </summary>
     public int FeatureWarmupEpochs { get; set; }
+
+    /// <summary>
+    /// Recompute the prompted teacher's stages in the backward pass instead of keeping their activations (activation
+    /// checkpointing). The gradients are the same; memory falls by most of a teacher's activations, for one more teacher
+    /// forward per step. On by default; false trades the memory back for that time.
+    /// </summary>
+    public bool RecomputeTeacher { get; set; } = true;
 }

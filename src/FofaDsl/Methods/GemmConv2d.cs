@@ -83,8 +83,10 @@ internal sealed class GemmConv2d : nn.Module<Tensor, Tensor>, Platform.IConvolut
         // Overlapping kernels (the fusion block's 5x5, the prompt's depthwise 5x5) go to ATen's convolution: as fast here
         // (bench gemm-conv) and it keeps no unfolded copy of the input for the backward pass. Pointwise, grouped
         // pointwise and patch kernels are reshapes and one GEMM, where ATen's per-sample loop is the cost.
+        // Contiguous first: a ViT teacher's tokens come here as a channels-last view of [B, N, C], and ATen's convolution
+        // runs depthwise kernels 5-12x slower on that layout than on a copy (bench gemm-conv).
         if (UsesAtenConvolution)
-            return nn.functional.conv2d(input, weight, bias, padding: [Padding, Padding], groups: Groups);
+            return nn.functional.conv2d(input.contiguous(), weight, bias, padding: [Padding, Padding], groups: Groups);
         using var scope = NewDisposeScope();
         var (batch, height, width) = (input.shape[0], input.shape[2], input.shape[3]);
         var outHeight = (height + 2 * Padding - Kernel.Height) / Stride.Height + 1;

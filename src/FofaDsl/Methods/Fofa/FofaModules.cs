@@ -167,7 +167,11 @@ public sealed class FofaModules : nn.Module
         {
             var prompt = PromptFor(stage);
             if (prompt is not null) x = prompt.call(x);
-            x = stages[stage - 1] = teacher.ForwardStage(stage, x);
+            var index = stage;
+            // Only a teacher in eval mode recomputes: a training-mode one could drop different units the second time.
+            x = stages[stage - 1] = Options.RecomputeTeacher && !teacher.training
+                ? RecomputedStage.Apply(input => teacher.ForwardStage(index, input), x)
+                : teacher.ForwardStage(stage, x);
         }
         var logits = teacher.ForwardHead(x).MoveToOuterDisposeScope();
         foreach (var s in stages) s.MoveToOuterDisposeScope();

@@ -15,6 +15,9 @@ namespace FofaDsl.Methods.Fofa;
 /// into tokens by a plain reshape of <c>[B, C, H, W]</c> (no permute), which scrambles a token teacher's tokens.</param>
 /// <param name="FeatureWeight">This run's feature-loss weight instead of <see cref="FofaLossWeights.Feature"/>; null keeps that one.</param>
 /// <param name="FeatureWarmupEpochs">Epochs over which the feature loss ramps in, <c>min(epoch / FeatureWarmupEpochs, 1)</c> (0: none).</param>
+/// <param name="RecomputeTeacher">True keeps only each stage's input of the prompted teacher pass and recomputes the stage in the
+/// backward pass (<see cref="RecomputedStage"/>): the same gradients with much less memory, for one more teacher forward per
+/// step; false keeps every activation of that pass.</param>
 public sealed record FofaOptions(
     int Queries = 64,
     int TokenWidth = 512,
@@ -25,7 +28,8 @@ public sealed record FofaOptions(
     bool UseFeedback = true,
     bool ReferenceCodeQuirks = false,
     double? FeatureWeight = null,
-    int FeatureWarmupEpochs = 0)
+    int FeatureWarmupEpochs = 0,
+    bool RecomputeTeacher = true)
 {
     /// <summary>Number of backbone stages FOFA works on.</summary>
     public const int StageCount = 4;

@@ -180,6 +180,49 @@ public sealed class FofaTermTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Recomputing_the_prompted_teachers_stages_gives_the_same_losses_and_gradients(bool spatialTeacher)
+    {
+        // Two identical runs, one keeping the prompted teacher's activations and one recomputing them in the backward
+        // pass; beta is set non-zero so that every prompt's gradient flows back through the teacher stages after it.
+        (Dictionary<string, Tensor> Gradients, float Total, int TeacherCalls) Train(bool recompute)
+        {
+            manual_seed(50);
+            var teacher = Make(spatialTeacher);
+            var student = Make(!spatialTeacher);
+            var distiller = new FofaRun(teacher, student, Small with { RecomputeTeacher = recompute }, new FofaLossWeights());
+            distiller.train();
+            using (no_grad())
+            {
+                for (var stage = 1; stage <= 4; stage++) distiller.Fofa.PromptFor(stage)!.Beta.fill_(0.25 * stage);
+            }
+            var calls = 0;
+            foreach (var module in teacher.modules().OfType<TorchSharp.torch.nn.Module<Tensor, Tensor>>().Where(m => !m.children().Any()))
+                module.register_forward_hook((_, _, _) => { calls++; return null!; });
+            var (images1, labels1) = Batch(51);
+            distiller.ComputeLosses(images1, labels1).Total.backward();
+            var (images2, labels2) = Batch(52);
+            var terms = distiller.ComputeLosses(images2, labels2);
+            terms.Total.backward();
+            var gradients = student.named_parameters().Concat(distiller.Fofa.named_parameters())
+                .Where(p => p.parameter.grad is not null).ToDictionary(p => p.name, p => p.parameter.grad!.clone());
+            return (gradients, terms.Total.item<float>(), calls);
+        }
+
+        var kept = Train(recompute: false);
+        var recomputed = Train(recompute: true);
+
+        Assert.Equal(kept.Total, recomputed.Total);
+        Assert.Equal(kept.Gradients.Keys.Order(), recomputed.Gradients.Keys.Order());
+        Assert.Contains(kept.Gradients.Keys, name => name.Contains("prompt_block"));
+        foreach (var (name, gradient) in kept.Gradients)
+            Assert.True(gradient.allclose(recomputed.Gradients[name], rtol: 1e-5, atol: 1e-7), $"{name}: the gradient differs when recomputed");
+        // The second run really recomputed: its teacher layers ran more often.
+        Assert.True(recomputed.TeacherCalls > kept.TeacherCalls, $"{recomputed.TeacherCalls} teacher layer calls recomputing, {kept.TeacherCalls} keeping");
+    }
+
     [Fact]
     public void TeacherAndStudentAreReferencedNotOwnedAndTheTeacherStaysInEval()
     {
