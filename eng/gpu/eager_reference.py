@@ -848,12 +848,14 @@ WATCHED = ["fofa.region_attention.projectors.0.proj.weight", "fofa.region_attent
            "fofa.prompt_blocks.2.prompt_block.depthwise.weight", "fofa.prompt_blocks.4.fb_aligner.conv.weight"]
 # Per dtype: the loss terms' relative tolerance, the gradients' and the floor. Each difference is measured against
 # max(|FofaDsl's value|, floor * scale), scale being the step's total loss (for a term) or the norm of all its gradients
-# together (for a gradient): a gradient that is zero in exact arithmetic is rounding noise on both sides, which no
-# tolerance relative to itself would pass (a training-mode batch norm over the same channels cancels the bias before it:
-# TokenStageAligner.to_teacher_width.bias, and with a spatial teacher all of region_attention.to_kv.bias, whose value
-# half reaches every token of a SpatialStageAligner's BatchNorm2d channel alike; 1e-17 to 1e-12 in float64), nor would a
-# small KL that loses digits to cancellation (the prompt regularisation in float32).
-TOLERANCES = {torch.float64: (1e-9, 1e-7, 1e-6), torch.float32: (1e-4, 1e-3, 1e-3)}
+# together (for a gradient). A gradient that is zero in exact arithmetic is rounding noise on both sides, which no
+# tolerance relative to itself would pass: TokenStageAligner.to_teacher_width.bias (its training-mode channel_norm
+# cancels it) and, with a spatial teacher, all of region_attention.to_kv.bias (the value half reaches every position of
+# a SpatialStageAligner's BatchNorm2d channel alike; the softmax ignores the key half whatever the teacher): 1e-17 to
+# 1e-12 in float64, up to 6e-4 in float32 where all the gradients' norm is 174. Nor would a small KL that loses digits
+# to cancellation (the prompt regularisation in float32). float64 is the check; float32 shows that the float32 steps
+# agree as far as float32 can.
+TOLERANCES = {torch.float64: (1e-9, 1e-7, 1e-6), torch.float32: (1e-4, 1e-3, 1e-2)}
 
 
 def floored_relative(difference, value, scale, floor):
