@@ -7,7 +7,9 @@
 #   eng/bench/pytorch.sh [--rounds N] [--threads T] [--pairs quickstart,paper]
 # Steps: quickstart (ViT -> ResNet18 at 28 px) at batch 128, paper (ConvNeXt-T -> DeiT-T at 224 px) at batch 8.
 # PyTorch: Debian's python3-torch (1.13 on Debian 12), installed here when missing; FofaDsl: eng/gpu/GpuBench.
-# The FOFA row has no PyTorch side yet: FOFA is measured against FofaDsl's own logit-KD and FitNet steps.
+# Before timing, once per pair, the FOFA check: GpuBench export-fofa writes FofaDsl's FOFA step (weights, two batches,
+# loss terms, gradients, float64) and eager_reference.py check-fofa runs its own FOFA step on them and compares, so that
+# the FOFA row times the same computation on both sides; its verdict is printed before and after the tables.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=3 threads=1 pairs=quickstart,paper
@@ -34,7 +36,8 @@ fi
 dotnet build eng/gpu/GpuBench -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
 bench=eng/gpu/GpuBench/bin/Release/net10.0/FofaDsl.GpuBench.dll
 results=$(mktemp)
-trap 'rm -f "$results"' EXIT
+checks=$(mktemp -d)
+trap 'rm -rf "$results" "$checks"' EXIT
 export OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads"
 echo "bench: PyTorch $("$python" -c 'import torch; print(torch.__version__)') with $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 | sed 's|.*/x86_64-linux-gnu/||'), $threads thread(s) per process, $rounds rounds; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 
@@ -42,12 +45,28 @@ echo "bench: PyTorch $("$python" -c 'import torch; print(torch.__version__)') wi
 run_dotnet() { dotnet "$bench" step --device cpu --pair "$1" --kind "$2" --batch "$3" --warmup "$4" --steps "$5" --threads "$threads" | grep '^RESULT' | sed "s/^RESULT/RESULT round=$round/" >>"$results" || echo "bench: FofaDsl $1 $2 failed" >&2; }
 run_pytorch() { "$python" eng/gpu/eager_reference.py step --device cpu --pair "$1" --kind "$2" --batch "$3" --warmup "$4" --steps "$5" --threads "$threads" | grep '^RESULT' | sed "s/^RESULT/RESULT round=$round/" >>"$results" || echo "bench: PyTorch $1 $2 failed" >&2; }
 
+# The FOFA check (small batches: quickstart 4, paper 2; seconds for the quickstart, about a minute and 0.7 GB of files
+# for the paper pair, in float64 on one thread).
+verdicts=()
+for pair in ${pairs//,/ }; do
+  if [ "$pair" = quickstart ]; then check_batch=4; else check_batch=2; fi
+  echo "bench: FOFA check, $pair at batch $check_batch" >&2
+  if ! dotnet "$bench" export-fofa --pair "$pair" --batch "$check_batch" --out "$checks/$pair" --threads "$threads" >"$checks/$pair.export.txt" 2>&1; then
+    cat "$checks/$pair.export.txt" >&2
+    verdicts+=("check-fofa: $pair: FofaDsl's export failed, nothing compared")
+    continue
+  fi
+  "$python" eng/gpu/eager_reference.py check-fofa --dir "$checks/$pair" --threads "$threads" | tee "$checks/$pair.check.txt" || true
+  verdicts+=("$(grep '^check-fofa: \(ok\|MISMATCH\)' "$checks/$pair.check.txt" || echo "check-fofa: $pair: no verdict (the check failed; see above)")")
+  rm -rf "${checks:?}/$pair"
+  echo
+done
+
 for round in $(seq 1 "$rounds"); do
   for pair in ${pairs//,/ }; do
     if [ "$pair" = quickstart ]; then batch=128 warmup=2 steps=5; else batch=8 warmup=1 steps=2; fi
     for kind in supervised kd fitnet fofa; do
       echo "bench: round $round, $pair, $kind" >&2
-      if [ "$kind" = fofa ]; then run_dotnet "$pair" "$kind" "$batch" "$warmup" "$steps"; continue; fi
       if [ $((round % 2)) -eq 1 ]; then
         run_dotnet "$pair" "$kind" "$batch" "$warmup" "$steps"; run_pytorch "$pair" "$kind" "$batch" "$warmup" "$steps"
       else
@@ -83,9 +102,11 @@ for pair in dict.fromkeys(r["pair"] for r in rows):
         else:
             print(f"| {pair}, {batch} | {kind} | {spread(ms)} | - | - | {spread(ips)} | {rss:.0f} / - |")
 print()
-print("| pair | FOFA / logit KD, time | FOFA / FitNet, time | FOFA / FitNet, peak RSS |")
+print("| pair | FOFA / logit KD, time, FofaDsl / PyTorch | FOFA / FitNet, time, FofaDsl / PyTorch | FOFA / FitNet, peak RSS, FofaDsl / PyTorch |")
 print("|---|---:|---:|---:|")
 for pair in dict.fromkeys(r["pair"] for r in rows):
-    med = lambda kind, field: statistics.median(float(r[field]) for r in pick("dotnet", pair, kind).values()) if pick("dotnet", pair, kind) else float("nan")
-    print(f"| {pair} | {med('fofa', 'ms') / med('kd', 'ms'):.2f}x | {med('fofa', 'ms') / med('fitnet', 'ms'):.2f}x | {med('fofa', 'peak_rss_mib') / med('fitnet', 'peak_rss_mib'):.2f}x |")
+    med = lambda impl, kind, field: statistics.median(float(r[field]) for r in pick(impl, pair, kind).values()) if pick(impl, pair, kind) else float("nan")
+    ratio = lambda kind, other, field: " / ".join(f"{med(impl, kind, field) / med(impl, other, field):.2f}x" for impl in ("dotnet", "pytorch"))
+    print(f"| {pair} | {ratio('fofa', 'kd', 'ms')} | {ratio('fofa', 'fitnet', 'ms')} | {ratio('fofa', 'fitnet', 'peak_rss_mib')} |")
 PY
+printf '%s\n' "" "${verdicts[@]}"

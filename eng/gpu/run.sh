@@ -296,7 +296,7 @@ device() {
     echo "  synchronisations; random images; AdamW lr 1e-4 (PyTorch: its default foreach implementation);"
     if [ "$tf32" = on ]; then echo "  TF32 on for matrix products and cuDNN on both sides."; else echo "  TF32 as libtorch's defaults on both sides (TorchSharp's TF32 setters are missing)."; fi
     echo "  GPU MiB: peak nvidia-smi memory.used during the process minus before it (CUDA context included)."
-    echo "  One process per cell. FOFA has no PyTorch counterpart here (the FOFA step runs in .NET only)."
+    echo "  One process per cell. PyTorch's FOFA step is eager_reference.py's, which check-fofa compares with FofaDsl's (eng/bench/pytorch.sh runs that check)."
     echo
     echo "| pair | step | batch | .NET ms/step | .NET img/s | .NET GPU MiB | PyTorch ms/step | PyTorch img/s | PyTorch GPU MiB | .NET / PyTorch time |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -316,10 +316,7 @@ device() {
         "$dotnet" "$app/FofaDsl.GpuBench.dll" step --device "$DEVICE" --pair "$pair" --kind "$kind" \
         --warmup "$WARMUP" --steps "$STEPS" --tf32 "$tf32" ${batch:+--batch "$batch"}
       local net_status=$STATUS net_mib=$PEAK_MIB py_status="" py_mib="" py_cell="-" py_ips="-" ratio="-"
-      if [ "$kind" = fofa ]; then
-        py_cell="(.NET only)"
-        py_mib="-"
-      elif [ "$have_torch" = 1 ]; then
+      if [ "$have_torch" = 1 ]; then
         measure "PyTorch $pair $kind" "$py" \
           python3 eng/gpu/eager_reference.py step --device "$DEVICE" --pair "$pair" --kind "$kind" \
           --warmup "$WARMUP" --steps "$STEPS" --tf32 "$tf32" ${batch:+--batch "$batch"}

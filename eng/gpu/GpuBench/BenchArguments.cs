@@ -3,10 +3,11 @@ using System.Globalization;
 namespace FofaDsl.GpuBench;
 
 /// <summary>
-/// <c>probe --device D</c> or <c>step --device D --pair quickstart|paper --kind supervised|kd|fofa
-/// [--warmup N] [--steps N] [--batch N] [--tf32 on|default]</c>: the options are few and fixed, so no parser library.
+/// <c>probe --device D</c>, <c>step --device D --pair quickstart|paper --kind supervised|kd|fitnet|fofa
+/// [--warmup N] [--steps N] [--batch N] [--tf32 on|default]</c> or <c>export-fofa --pair P --batch N --out DIR
+/// [--dtype float64|float32]</c>: the options are few and fixed, so no parser library.
 /// </summary>
-/// <param name="Command"><c>probe</c> or <c>step</c>.</param>
+/// <param name="Command"><c>probe</c>, <c>step</c> or <c>export-fofa</c>.</param>
 /// <param name="Device"><c>auto</c>, <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>.</param>
 /// <param name="Pair">The pair's name.</param>
 /// <param name="Kind">The step kind.</param>
@@ -17,12 +18,16 @@ namespace FofaDsl.GpuBench;
 /// <c>on</c> (default, as in the generated programs): TF32 matrix products and convolutions on CUDA;
 /// <c>default</c>: libtorch's own settings, untouched.
 /// </param>
-internal sealed record BenchArguments(string Command, string Device, string Pair, string Kind, int Warmup, int Steps, int Batch, bool Tf32, int Threads = 0)
+/// <param name="Threads">libtorch's CPU threads; 0 keeps its default.</param>
+/// <param name="Out">export-fofa: the folder the step's tensors and results are written to.</param>
+/// <param name="Dtype">export-fofa: <c>float64</c> (default, for a tight comparison) or <c>float32</c>.</param>
+internal sealed record BenchArguments(string Command, string Device, string Pair, string Kind, int Warmup, int Steps, int Batch, bool Tf32,
+    int Threads = 0, string? Out = null, string Dtype = "float64")
 {
     /// <summary>Reads the arguments; an unknown option or a bad number is an error that names it.</summary>
     public static BenchArguments Parse(IReadOnlyList<string> args)
     {
-        if (args.Count == 0) throw new ArgumentException("Usage: probe --device D [--tf32 on|default] | step --device D --pair P --kind K [--warmup N] [--steps N] [--batch N] [--tf32 on|default] [--threads N]");
+        if (args.Count == 0) throw new ArgumentException("Usage: probe --device D [--tf32 on|default] | step --device D --pair P --kind K [--warmup N] [--steps N] [--batch N] [--tf32 on|default] [--threads N] | export-fofa --pair P --batch N --out DIR [--dtype float64|float32] [--threads N]");
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i < args.Count; i += 2)
         {
@@ -30,7 +35,7 @@ internal sealed record BenchArguments(string Command, string Device, string Pair
                 throw new ArgumentException($"Expected '--option value' at '{args[i]}'.");
             options[args[i][2..]] = args[i + 1];
         }
-        var known = new[] { "device", "pair", "kind", "warmup", "steps", "batch", "tf32", "threads" };
+        var known = new[] { "device", "pair", "kind", "warmup", "steps", "batch", "tf32", "threads", "out", "dtype" };
         foreach (var name in options.Keys.Where(k => !known.Contains(k)))
             throw new ArgumentException($"Unknown option --{name}.");
         return new BenchArguments(
@@ -47,7 +52,9 @@ internal sealed record BenchArguments(string Command, string Device, string Pair
                 "default" => false,
                 var other => throw new ArgumentException($"--tf32 {other}: use on or default."),
             },
-            Count(options, "threads", 0, minimum: 0));
+            Count(options, "threads", 0, minimum: 0),
+            options.GetValueOrDefault("out"),
+            options.GetValueOrDefault("dtype", "float64"));
     }
 
     private static int Count(Dictionary<string, string> options, string name, int fallback, int minimum)

@@ -15,7 +15,8 @@ try
     {
         "probe" => Probe(arguments.Device, arguments.Tf32),
         "step" => Step(arguments),
-        _ => throw new ArgumentException($"Unknown command '{arguments.Command}': use probe or step."),
+        "export-fofa" => FofaExport.Run(arguments),
+        _ => throw new ArgumentException($"Unknown command '{arguments.Command}': use probe, step or export-fofa."),
     };
 }
 catch (Exception error)
