@@ -38,8 +38,12 @@ public sealed class ConvNeXtBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        // Norm and MLP act on the last dimension, so the branch runs channels last.
-        var x = conv_dw.call(input).permute(0, 2, 3, 1);
+        // A late stage's small map is one batched matrix product (DepthwiseConvolution); ATen's per-image, per-channel loop
+        // is the cost there. Norm and MLP act on the last dimension, so the branch runs channels last.
+        var mixed = DepthwiseConvolution.Suits(input.shape[2], input.shape[3])
+            ? DepthwiseConvolution.Apply(input, conv_dw.weight!, conv_dw.bias, padding: 3)
+            : conv_dw.call(input);
+        var x = mixed.permute(0, 2, 3, 1);
         x = mlp.call(norm.call(x));
         if (gamma is not null) x = x * gamma;
         x = x.permute(0, 3, 1, 2);

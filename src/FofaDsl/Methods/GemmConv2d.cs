@@ -71,8 +71,13 @@ internal sealed class GemmConv2d : nn.Module<Tensor, Tensor>, Platform.IConvolut
     /// <summary>Whether this kernel runs on ATen's convolution (stride 1, larger than 1x1) rather than one GEMM.</summary>
     internal bool UsesAtenConvolution => Stride == (1, 1) && Kernel != (1, 1);
 
+    /// <summary>Whether this kernel is depthwise at stride 1, which small maps compute as one matrix product (<see cref="Backbones.DepthwiseConvolution"/>).</summary>
+    private bool IsStrideOneDepthwise => UsesAtenConvolution && Groups == InChannels && Groups == OutChannels;
+
+    private bool UsesDepthwiseMatrix(long height, long width) => IsStrideOneDepthwise && Backbones.DepthwiseConvolution.Suits(height, width);
+
     /// <inheritdoc />
-    public Platform.ConvolutionShape? ConvolutionShapeFor(IReadOnlyList<long> inputShape) => UsesAtenConvolution
+    public Platform.ConvolutionShape? ConvolutionShapeFor(IReadOnlyList<long> inputShape) => UsesAtenConvolution && !UsesDepthwiseMatrix(inputShape[^2], inputShape[^1])
         ? new Platform.ConvolutionShape(InChannels, OutChannels, [Kernel.Height, Kernel.Width], [1, 1], [Padding, Padding], [1, 1], Groups,
             [checked((int)inputShape[^2]), checked((int)inputShape[^1])])
         : null;
@@ -80,9 +85,12 @@ internal sealed class GemmConv2d : nn.Module<Tensor, Tensor>, Platform.IConvolut
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        // Overlapping kernels (the fusion block's 5x5, the prompt's depthwise 5x5) go to ATen's convolution: as fast here
-        // (bench gemm-conv) and it keeps no unfolded copy of the input for the backward pass. Pointwise, grouped
-        // pointwise and patch kernels are reshapes and one GEMM, where ATen's per-sample loop is the cost.
+        // The prompt's depthwise 5x5 on a small map is one batched matrix product (DepthwiseConvolution). Other overlapping
+        // kernels (the fusion block's 5x5, depthwise on larger maps) go to ATen's convolution: as fast here (bench
+        // gemm-conv) and it keeps no unfolded copy of the input for the backward pass. Pointwise, grouped pointwise and
+        // patch kernels are reshapes and one GEMM, where ATen's per-sample loop is the cost.
+        if (UsesDepthwiseMatrix(input.shape[2], input.shape[3]))
+            return Backbones.DepthwiseConvolution.Apply(input, weight, bias, Padding);
         // Contiguous first: a ViT teacher's tokens come here as a channels-last view of [B, N, C], and ATen's convolution
         // runs depthwise kernels 5-12x slower on that layout than on a copy (bench gemm-conv).
         if (UsesAtenConvolution)
