@@ -3,7 +3,9 @@
 # four stages, FOFA) of the same architectures, each measurement in its own process (so that the peak resident memory
 # is the step's own), the two sides alternating within each round and their order swapped every round, since these
 # machines are shared and noisy. Prints ms/step and images/s (median and min-max over rounds), the per-round ratio
-# FofaDsl / PyTorch (median and min-max), and each process's peak resident memory.
+# FofaDsl / PyTorch (median and min-max), and each process's peak resident memory. PyTorch runs twice: as installed
+# (oneDNN's convolutions) and with oneDNN off, the convolution kernels FofaDsl runs on every CPU (Correct numbers on
+# every CPU), so the table tells the cost of those kernels from the rest.
 #   eng/bench/pytorch.sh [--rounds N] [--threads T] [--pairs quickstart,paper]
 # Steps: quickstart (ViT -> ResNet18 at 28 px) at batch 128, paper (ConvNeXt-T -> DeiT-T at 224 px) at batch 8.
 # PyTorch: Debian's python3-torch (1.13 on Debian 12), installed here when missing; FofaDsl: eng/gpu/GpuBench.
@@ -43,7 +45,7 @@ echo "bench: PyTorch $("$python" -c 'import torch; print(torch.__version__)') wi
 
 # A measurement that fails is reported on stderr and left out of the table; the other rows still come.
 run_dotnet() { dotnet "$bench" step --device cpu --pair "$1" --kind "$2" --batch "$3" --warmup "$4" --steps "$5" --threads "$threads" | grep '^RESULT' | sed "s/^RESULT/RESULT round=$round/" >>"$results" || echo "bench: FofaDsl $1 $2 failed" >&2; }
-run_pytorch() { "$python" eng/gpu/eager_reference.py step --device cpu --pair "$1" --kind "$2" --batch "$3" --warmup "$4" --steps "$5" --threads "$threads" | grep '^RESULT' | sed "s/^RESULT/RESULT round=$round/" >>"$results" || echo "bench: PyTorch $1 $2 failed" >&2; }
+run_pytorch() { "$python" eng/gpu/eager_reference.py step --device cpu --pair "$1" --kind "$2" --batch "$3" --warmup "$4" --steps "$5" --threads "$threads" --onednn "$6" | grep '^RESULT' | sed "s/^RESULT/RESULT round=$round/" >>"$results" || echo "bench: PyTorch $1 $2 (oneDNN $6) failed" >&2; }
 
 # The FOFA check (small batches: quickstart 4, paper 2; seconds for the quickstart, about a minute and 0.7 GB of files
 # for the paper pair, in float64 on one thread).
@@ -68,9 +70,11 @@ for round in $(seq 1 "$rounds"); do
     for kind in supervised kd fitnet fofa; do
       echo "bench: round $round, $pair, $kind" >&2
       if [ $((round % 2)) -eq 1 ]; then
-        run_dotnet "$pair" "$kind" "$batch" "$warmup" "$steps"; run_pytorch "$pair" "$kind" "$batch" "$warmup" "$steps"
+        run_dotnet "$pair" "$kind" "$batch" "$warmup" "$steps"; run_pytorch "$pair" "$kind" "$batch" "$warmup" "$steps" on
+        run_pytorch "$pair" "$kind" "$batch" "$warmup" "$steps" off
       else
-        run_pytorch "$pair" "$kind" "$batch" "$warmup" "$steps"; run_dotnet "$pair" "$kind" "$batch" "$warmup" "$steps"
+        run_pytorch "$pair" "$kind" "$batch" "$warmup" "$steps" off; run_pytorch "$pair" "$kind" "$batch" "$warmup" "$steps" on
+        run_dotnet "$pair" "$kind" "$batch" "$warmup" "$steps"
       fi
     done
   done
@@ -83,8 +87,14 @@ def pick(impl, pair, kind):
     return {int(r["round"]): r for r in rows if r["impl"] == impl and r["pair"] == pair and r["kind"] == kind}
 def spread(values, digits=0):
     return f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}-{max(values):.{digits}f})"
-print("| pair, batch | step | FofaDsl ms/step | PyTorch ms/step | FofaDsl / PyTorch | FofaDsl images/s | peak RSS MiB, FofaDsl / PyTorch |")
-print("|---|---|---:|---:|---:|---:|---:|")
+print("| pair, batch | step | FofaDsl ms/step | PyTorch ms/step | FofaDsl / PyTorch | PyTorch, oneDNN off, ms/step | FofaDsl / PyTorch, oneDNN off | FofaDsl images/s | peak RSS MiB, FofaDsl / PyTorch |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+def versus(ours, theirs):
+    """Their ms/step and the per-round ratio of ours to theirs, or dashes when their side did not run."""
+    if not theirs:
+        return "- | -"
+    ratios = [float(ours[k]["ms"]) / float(theirs[k]["ms"]) for k in ours if k in theirs]
+    return f"{spread([float(r['ms']) for r in theirs.values()])} | {spread(ratios, 2)}x"
 for pair in dict.fromkeys(r["pair"] for r in rows):
     for kind in ("supervised", "kd", "fitnet", "fofa"):
         ours, theirs = pick("dotnet", pair, kind), pick("pytorch", pair, kind)
@@ -94,13 +104,9 @@ for pair in dict.fromkeys(r["pair"] for r in rows):
         ips = [float(r["ips"]) for r in ours.values()]
         rss = statistics.median(float(r["peak_rss_mib"]) for r in ours.values())
         batch = next(iter(ours.values()))["batch"]
-        if theirs:
-            their_ms = [float(r["ms"]) for r in theirs.values()]
-            ratios = [float(ours[k]["ms"]) / float(theirs[k]["ms"]) for k in ours if k in theirs]
-            their_rss = statistics.median(float(r["peak_rss_mib"]) for r in theirs.values())
-            print(f"| {pair}, {batch} | {kind} | {spread(ms)} | {spread(their_ms)} | {spread(ratios, 2)}x | {spread(ips)} | {rss:.0f} / {their_rss:.0f} |")
-        else:
-            print(f"| {pair}, {batch} | {kind} | {spread(ms)} | - | - | {spread(ips)} | {rss:.0f} / - |")
+        their_rss = f"{statistics.median(float(r['peak_rss_mib']) for r in theirs.values()):.0f}" if theirs else "-"
+        plain = pick("pytorch-onednn-off", pair, kind)
+        print(f"| {pair}, {batch} | {kind} | {spread(ms)} | {versus(ours, theirs)} | {versus(ours, plain)} | {spread(ips)} | {rss:.0f} / {their_rss} |")
 print()
 print("| pair | FOFA / logit KD, time, FofaDsl / PyTorch | FOFA / FitNet, time, FofaDsl / PyTorch | FOFA / FitNet, peak RSS, FofaDsl / PyTorch |")
 print("|---|---:|---:|---:|")

@@ -6,6 +6,7 @@ FofaDsl's computes, on the same weights.
     python3 eager_reference.py info
     python3 eager_reference.py step --pair quickstart|paper --kind supervised|kd|fitnet|fofa [--device cuda]
                                     [--warmup 5] [--steps 20] [--batch N] [--tf32 on|default] [--threads N]
+                                    [--onednn on|off] [--recompute-teacher on|off]
     python3 eager_reference.py check-fofa --dir DIR [--threads N]
 
 Pairs (architectures as FofaDsl builds them, timm/torchvision layouts and state-dict names):
@@ -27,6 +28,9 @@ Steps (--threads N sets torch's CPU threads):
               the student, the teacher again with an adaptive feedback prompt before each stage (differentiable in the
               prompts), region-aware attention and aligners on the student's stages, HCL per stage, and each prompt's
               feedback kept for the next step; cross-entropy + KD + feature + prompt regularisation, all at weight 1.
+              The prompted teacher's stages are checkpointed (torch.utils.checkpoint), as FofaDsl recomputes them by
+              default; --recompute-teacher off keeps their activations.
+--onednn off runs the convolutions on ATen's own kernels, as FofaDsl does on every CPU (RESULT impl=pytorch-onednn-off).
 Each step: zero_grad, forward, backward, AdamW(lr 1e-4, PyTorch's defaults otherwise). Warm-up steps,
 then one block of timed steps between two torch.cuda.synchronize() calls. The last line starting with
 RESULT is what eng/gpu/run.sh and eng/bench/pytorch.sh read.
@@ -47,6 +51,7 @@ import time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+import torch.utils.checkpoint
 
 LAYER_NORM_EPS = 1e-6
 LABEL_SMOOTHING = 0.1
@@ -615,8 +620,10 @@ class FofaModules(nn.Module):
     """FOFA's own modules, FofaDsl's FofaModules: the region-aware attention over the student's stages, an aligner per
     teacher stage, and the prompts by the teacher stage they precede ("1".."4", as FofaDsl's state dict names them)."""
 
-    def __init__(self, teacher_geometries, student_geometries, settings):
+    def __init__(self, teacher_geometries, student_geometries, settings, recompute_teacher=True):
         super().__init__()
+        # As FofaDsl's [Fofa(RecomputeTeacher)], on by default: the prompted teacher's stages are checkpointed.
+        self.recompute_teacher = recompute_teacher
         teacher_stem, self.teacher_stages = teacher_geometries
         _, student_stages = student_geometries
         grid_size = math.isqrt(settings.queries // 4)
@@ -639,7 +646,11 @@ class FofaModules(nn.Module):
             prompt = self.prompt_for(stage)
             if prompt is not None:
                 x = prompt(x)
-            x = teacher.forward_stage(stage, x)
+            if self.recompute_teacher and x.requires_grad and torch.is_grad_enabled() and not teacher.training:
+                # FofaDsl's RecomputedStage: keep the stage's input, recompute its activations in the backward pass.
+                x = torch.utils.checkpoint.checkpoint(teacher.forward_stage, stage, x, use_reentrant=False)
+            else:
+                x = teacher.forward_stage(stage, x)
             stages.append(x)
         return teacher.forward_head(x), stages
 
@@ -695,8 +706,8 @@ def fofa_step_terms(teacher, student, fofa, settings, images, labels):
     return terms
 
 
-def build_fofa(teacher, student, channels, size, settings):
-    return FofaModules(stage_geometries(teacher, channels, size), stage_geometries(student, channels, size), settings)
+def build_fofa(teacher, student, channels, size, settings, recompute_teacher=True):
+    return FofaModules(stage_geometries(teacher, channels, size), stage_geometries(student, channels, size), settings, recompute_teacher)
 
 
 def parameter_count(module):
@@ -726,6 +737,10 @@ def step(args):
         torch.backends.cudnn.allow_tf32 = True
     if args.threads > 0:
         torch.set_num_threads(args.threads)
+    # "off" runs PyTorch's convolutions on ATen's own kernels, as FofaDsl runs them on every CPU (oneDNN's are wrong on
+    # some): the same algorithms on both sides, so what is left of a gap is not the convolution kernels.
+    torch.backends.mkldnn.enabled = args.onednn == "on"
+    impl = "pytorch" if args.onednn == "on" else "pytorch-onednn-off"
     default_batch, channels, size, classes, make_teacher, make_student, settings = PAIRS[args.pair]
     batch = args.batch or default_batch
     torch.manual_seed(0)
@@ -741,7 +756,7 @@ def step(args):
             shapes = [(tuple(s.shape[1:]), tuple(t.shape[1:])) for s, t in zip(student.forward_stages(probe)[1], teacher.forward_stages(probe)[1])]
         extra = nn.ModuleList(FitNetRegressor(s, t) for s, t in shapes)
     elif args.kind == "fofa":
-        extra = build_fofa(teacher, student, channels, size, settings)
+        extra = build_fofa(teacher, student, channels, size, settings, recompute_teacher=args.recompute_teacher == "on")
     student.to(device).train()
     extra.to(device).train()
     if teacher is not None:
@@ -780,7 +795,7 @@ def step(args):
         reserved = torch.cuda.max_memory_reserved(device) / 2**20
     print(f"{args.pair}, {args.kind}, batch {batch} at {size}px on {device}: {seconds * 1e3:.2f} ms/step, "
           f"{batch / seconds:.0f} images/s, allocator peak {allocated:.0f} MiB allocated / {reserved:.0f} MiB reserved")
-    print(f"RESULT impl=pytorch pair={args.pair} kind={args.kind} batch={batch} warmup={args.warmup} steps={args.steps} "
+    print(f"RESULT impl={impl} pair={args.pair} kind={args.kind} batch={batch} warmup={args.warmup} steps={args.steps} "
           f"ms={seconds * 1e3:.3f} ips={batch / seconds:.1f} tf32={args.tf32} student_params={student_params} "
           f"teacher_params={teacher_params} trainable_params={student_params + parameter_count(extra)} "
           f"allocated_mib={allocated:.0f} reserved_mib={reserved:.0f} "
@@ -970,6 +985,8 @@ def main(argv):
     step_parser.add_argument("--steps", type=int, default=20)
     step_parser.add_argument("--batch", type=int, default=0)
     step_parser.add_argument("--tf32", choices=["on", "default"], default="on")
+    step_parser.add_argument("--onednn", choices=["on", "off"], default="on")
+    step_parser.add_argument("--recompute-teacher", choices=["on", "off"], default="on")
     check_parser = commands.add_parser("check-fofa")
     check_parser.add_argument("--dir", required=True, help="the folder FofaDsl.GpuBench export-fofa --out wrote")
     check_parser.add_argument("--threads", type=int, default=0)

@@ -4,7 +4,7 @@ namespace FofaDsl.GpuBench;
 
 /// <summary>
 /// <c>probe --device D</c>, <c>step --device D --pair quickstart|paper --kind supervised|kd|fitnet|fofa
-/// [--warmup N] [--steps N] [--batch N] [--tf32 on|default]</c> or <c>export-fofa --pair P --batch N --out DIR
+/// [--warmup N] [--steps N] [--batch N] [--tf32 on|default] [--recompute-teacher on|off]</c> or <c>export-fofa --pair P --batch N --out DIR
 /// [--dtype float64|float32]</c>: the options are few and fixed, so no parser library.
 /// </summary>
 /// <param name="Command"><c>probe</c>, <c>step</c> or <c>export-fofa</c>.</param>
@@ -21,13 +21,15 @@ namespace FofaDsl.GpuBench;
 /// <param name="Threads">libtorch's CPU threads; 0 keeps its default.</param>
 /// <param name="Out">export-fofa: the folder the step's tensors and results are written to.</param>
 /// <param name="Dtype">export-fofa: <c>float64</c> (default, for a tight comparison) or <c>float32</c>.</param>
+/// <param name="RecomputeTeacher">step --kind fofa: <c>on</c> (default, the generated run) recomputes the prompted teacher's
+/// stages in the backward pass, <c>off</c> keeps their activations.</param>
 internal sealed record BenchArguments(string Command, string Device, string Pair, string Kind, int Warmup, int Steps, int Batch, bool Tf32,
-    int Threads = 0, string? Out = null, string Dtype = "float64")
+    int Threads = 0, string? Out = null, string Dtype = "float64", bool RecomputeTeacher = true)
 {
     /// <summary>Reads the arguments; an unknown option or a bad number is an error that names it.</summary>
     public static BenchArguments Parse(IReadOnlyList<string> args)
     {
-        if (args.Count == 0) throw new ArgumentException("Usage: probe --device D [--tf32 on|default] | step --device D --pair P --kind K [--warmup N] [--steps N] [--batch N] [--tf32 on|default] [--threads N] | export-fofa --pair P --batch N --out DIR [--dtype float64|float32] [--threads N]");
+        if (args.Count == 0) throw new ArgumentException("Usage: probe --device D [--tf32 on|default] | step --device D --pair P --kind K [--warmup N] [--steps N] [--batch N] [--tf32 on|default] [--threads N] [--recompute-teacher on|off] | export-fofa --pair P --batch N --out DIR [--dtype float64|float32] [--threads N]");
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i < args.Count; i += 2)
         {
@@ -35,7 +37,7 @@ internal sealed record BenchArguments(string Command, string Device, string Pair
                 throw new ArgumentException($"Expected '--option value' at '{args[i]}'.");
             options[args[i][2..]] = args[i + 1];
         }
-        var known = new[] { "device", "pair", "kind", "warmup", "steps", "batch", "tf32", "threads", "out", "dtype" };
+        var known = new[] { "device", "pair", "kind", "warmup", "steps", "batch", "tf32", "threads", "out", "dtype", "recompute-teacher" };
         foreach (var name in options.Keys.Where(k => !known.Contains(k)))
             throw new ArgumentException($"Unknown option --{name}.");
         return new BenchArguments(
@@ -54,7 +56,13 @@ internal sealed record BenchArguments(string Command, string Device, string Pair
             },
             Count(options, "threads", 0, minimum: 0),
             options.GetValueOrDefault("out"),
-            options.GetValueOrDefault("dtype", "float64"));
+            options.GetValueOrDefault("dtype", "float64"),
+            options.GetValueOrDefault("recompute-teacher", "on") switch
+            {
+                "on" => true,
+                "off" => false,
+                var other => throw new ArgumentException($"--recompute-teacher {other}: use on or off."),
+            });
     }
 
     private static int Count(Dictionary<string, string> options, string name, int fallback, int minimum)

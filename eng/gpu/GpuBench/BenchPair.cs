@@ -21,9 +21,11 @@ namespace FofaDsl.GpuBench;
 /// <param name="CreateStudent">Builds a fresh student.</param>
 /// <param name="Weights">The pair's declared loss weights (label smoothing, KD temperature).</param>
 /// <param name="Fofa">The generated FOFA method of the pair's experiment.</param>
+/// <param name="CreateFofaOptions">The generated settings of that FOFA run.</param>
 internal sealed record BenchPair(
     string Name, string Description, int BatchSize, int Channels, int ImageSize, int Classes,
-    Func<StagedBackbone> CreateTeacher, Func<StagedBackbone> CreateStudent, FofaLossWeights Weights, MethodDefinition Fofa)
+    Func<StagedBackbone> CreateTeacher, Func<StagedBackbone> CreateStudent, FofaLossWeights Weights, MethodDefinition Fofa,
+    Func<Methods.Fofa.FofaOptions> CreateFofaOptions)
 {
     /// <summary>The step kinds, in report order: the student alone, logit KD, FitNet on all four stages, and FOFA.</summary>
     public static IReadOnlyList<string> StepKinds { get; } = ["supervised", "kd", "fitnet", "fofa"];
@@ -32,13 +34,14 @@ internal sealed record BenchPair(
     public static BenchPair Quickstart { get; } = new(
         "quickstart", $"{Examples.Quickstart.Spec.Teacher} -> {Examples.Quickstart.Spec.Student}",
         Examples.Quickstart.Spec.BatchSize, Examples.Quickstart.Spec.InputChannels, Examples.Quickstart.Spec.ImageSize, Examples.Quickstart.Spec.Classes,
-        Examples.Quickstart.CreateTeacher, Examples.Quickstart.CreateStudent, Examples.Quickstart.CreateLossWeights(), RequireFofa(Examples.Quickstart.Definition));
+        Examples.Quickstart.CreateTeacher, Examples.Quickstart.CreateStudent, Examples.Quickstart.CreateLossWeights(), RequireFofa(Examples.Quickstart.Definition),
+        Examples.Quickstart.CreateFofaOptions);
 
     /// <summary>The paper-size pair of <see cref="PaperPair"/>: ConvNeXt-T -> DeiT-T at 224.</summary>
     public static BenchPair Paper { get; } = new(
         "paper", $"{PaperPair.Spec.Teacher} -> {PaperPair.Spec.Student}",
         PaperPair.Spec.BatchSize, PaperPair.Spec.InputChannels, PaperPair.Spec.ImageSize, PaperPair.Spec.Classes,
-        PaperPair.CreateTeacher, PaperPair.CreateStudent, PaperPair.CreateLossWeights(), RequireFofa(PaperPair.Definition));
+        PaperPair.CreateTeacher, PaperPair.CreateStudent, PaperPair.CreateLossWeights(), RequireFofa(PaperPair.Definition), PaperPair.CreateFofaOptions);
 
     /// <summary>The pair called <paramref name="name"/>.</summary>
     public static BenchPair Find(string name) => name switch
@@ -57,7 +60,12 @@ internal sealed record BenchPair(
     };
 
     /// <summary>Builds the step of <paramref name="kind"/> over fresh models (the step freezes the teacher where it has one).</summary>
-    public ITrainingStep CreateStep(string kind, StagedBackbone? teacher, StagedBackbone student) => kind switch
+    /// <param name="kind">One of <see cref="StepKinds"/>.</param>
+    /// <param name="teacher">The teacher, for the kinds that distil.</param>
+    /// <param name="student">The student.</param>
+    /// <param name="recomputeTeacher">FOFA only: false keeps the prompted teacher's activations instead of recomputing them
+    /// (the generated run recomputes them, <c>[Fofa(RecomputeTeacher)]</c>).</param>
+    public ITrainingStep CreateStep(string kind, StagedBackbone? teacher, StagedBackbone student, bool recomputeTeacher = true) => kind switch
     {
         "supervised" => DistillationStep.Supervised(student, Weights.LabelSmoothing),
         // Logit KD at the pair's declared weight and temperature.
@@ -67,7 +75,11 @@ internal sealed record BenchPair(
         "fitnet" => new DistillationStep("FitNet", teacher ?? throw new ArgumentNullException(nameof(teacher)), student, Weights,
             [new Methods.FitNet.FitNetTerm(teacher, student, new Methods.FitNet.FitNetOptions())]),
         // Exactly what the generated program trains for --methods fofa.
-        "fofa" => Fofa.CreateStep(new MethodContext(teacher, student, TrainingSamples: 0)),
+        "fofa" when recomputeTeacher => Fofa.CreateStep(new MethodContext(teacher, student, TrainingSamples: 0)),
+        // The same run with the one knob turned: the generated step's terms, built here.
+        "fofa" => new DistillationStep("FOFA", teacher ?? throw new ArgumentNullException(nameof(teacher)), student, Weights,
+            [new KdTerm(new KdOptions { Weight = Weights.LogitKd, Temperature = Weights.Temperature }),
+             new Methods.Fofa.FofaTerm(teacher, student, CreateFofaOptions() with { RecomputeTeacher = false }, Weights)]),
         _ => throw new ArgumentException($"Unknown step kind '{kind}': use {string.Join(", ", StepKinds)}."),
     };
 

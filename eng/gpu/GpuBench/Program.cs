@@ -88,7 +88,7 @@ static int Step(BenchArguments arguments)
     // Counted here, before FOFA wraps them, to check the architectures against eager_reference.py's.
     var teacherParameters = teacher?.parameters().Sum(p => p.numel()) ?? 0;
     var studentParameters = student.parameters().Sum(p => p.numel());
-    var step = pair.CreateStep(arguments.Kind, teacher, student);
+    var step = pair.CreateStep(arguments.Kind, teacher, student, arguments.RecomputeTeacher);
     step.MoveTo(device);
     step.SetTraining(true);
     var trainableParameters = step.TrainableParameters().Sum(p => p.numel());
