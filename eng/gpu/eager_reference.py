@@ -647,7 +647,7 @@ class FofaModules(nn.Module):
             if prompt is not None:
                 x = prompt(x)
             if self.recompute_teacher and x.requires_grad and torch.is_grad_enabled() and not teacher.training:
-                # FofaDsl's RecomputedStage: keep the stage's input, recompute its activations in the backward pass.
+                # FofaDsl's RecomputedSegment: keep the stage's input, recompute its activations in the backward pass.
                 x = torch.utils.checkpoint.checkpoint(teacher.forward_stage, stage, x, use_reentrant=False)
             else:
                 x = teacher.forward_stage(stage, x)

@@ -78,6 +78,13 @@ public sealed class ConvNeXt : StagedBackbone
     }
 
     /// <inheritdoc />
+    public override IReadOnlyList<Func<Tensor, Tensor>> StageSegments(int stage)
+    {
+        if (stage is < 1 or > 4) throw new ArgumentOutOfRangeException(nameof(stage), stage, "Stages are numbered 1..4.");
+        return stages[stage - 1].Segments;
+    }
+
+    /// <inheritdoc />
     public override int EmbeddingWidth => Options.Dims[3];
 
     /// <inheritdoc />

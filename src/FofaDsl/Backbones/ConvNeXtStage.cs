@@ -33,6 +33,11 @@ public sealed class ConvNeXtStage : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The downsampling (when there is one) and each block, in order: <see cref="StagedBackbone.StageSegments"/>.</summary>
+    internal IReadOnlyList<Func<Tensor, Tensor>> Segments =>
+        (downsample is null ? [] : new Func<Tensor, Tensor>[] { downsample.call })
+            .Concat(blocks.children().Cast<nn.Module<Tensor, Tensor>>().Select(block => (Func<Tensor, Tensor>)block.call)).ToList();
+
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {

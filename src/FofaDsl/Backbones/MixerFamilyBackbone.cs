@@ -64,6 +64,9 @@ public abstract class MixerFamilyBackbone<TBlock> : StagedBackbone where TBlock 
     public override Tensor ForwardStage(int stage, Tensor input) => BlockStages.Run(blocks, stageEnds, stage, input);
 
     /// <inheritdoc />
+    public override IReadOnlyList<Func<Tensor, Tensor>> StageSegments(int stage) => BlockStages.Segments(blocks, stageEnds, stage);
+
+    /// <inheritdoc />
     public override int EmbeddingWidth => embedDim;
 
     /// <inheritdoc />

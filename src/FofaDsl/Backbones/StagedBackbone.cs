@@ -28,6 +28,13 @@ public abstract class StagedBackbone : nn.Module<Tensor, Tensor>
     /// <summary>Runs stage <paramref name="stage"/> (1..4) on its input.</summary>
     public abstract Tensor ForwardStage(int stage, Tensor input);
 
+    /// <summary>
+    /// Stage <paramref name="stage"/> (1..4) as consecutive parts whose composition is <see cref="ForwardStage"/>: the unit
+    /// FOFA recomputes in the backward pass (it keeps each part's input and holds one part's activations at a time).
+    /// By default the whole stage is one part; backbones built of blocks return their blocks.
+    /// </summary>
+    public virtual IReadOnlyList<Func<Tensor, Tensor>> StageSegments(int stage) => [input => ForwardStage(stage, input)];
+
     /// <summary>Stage 4's output to class logits <c>[B, classes]</c>.</summary>
     public abstract Tensor ForwardHead(Tensor lastStage);
 

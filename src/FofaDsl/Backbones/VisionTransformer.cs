@@ -80,6 +80,9 @@ public sealed class VisionTransformer : StagedBackbone
     public override Tensor ForwardStage(int stage, Tensor input) => BlockStages.Run(blocks, stageEnds, stage, input);
 
     /// <inheritdoc />
+    public override IReadOnlyList<Func<Tensor, Tensor>> StageSegments(int stage) => BlockStages.Segments(blocks, stageEnds, stage);
+
+    /// <inheritdoc />
     public override int EmbeddingWidth => Options.EmbedDim;
 
     /// <inheritdoc />

@@ -167,11 +167,17 @@ public sealed class FofaModules : nn.Module
         {
             var prompt = PromptFor(stage);
             if (prompt is not null) x = prompt.call(x);
-            var index = stage;
-            // Only a teacher in eval mode recomputes: a training-mode one could drop different units the second time.
-            x = stages[stage - 1] = Options.RecomputeTeacher && !teacher.training
-                ? RecomputedStage.Apply(input => teacher.ForwardStage(index, input), x)
-                : teacher.ForwardStage(stage, x);
+            // Only a teacher in eval mode recomputes: a training-mode one could drop different units the second time. Each
+            // block is recomputed on its own, so the backward pass holds one block's activations at a time.
+            if (Options.RecomputeTeacher && !teacher.training)
+            {
+                foreach (var segment in teacher.StageSegments(stage)) x = RecomputedSegment.Apply(segment, x);
+            }
+            else
+            {
+                x = teacher.ForwardStage(stage, x);
+            }
+            stages[stage - 1] = x;
         }
         var logits = teacher.ForwardHead(x).MoveToOuterDisposeScope();
         foreach (var s in stages) s.MoveToOuterDisposeScope();

@@ -16,7 +16,7 @@ namespace FofaDsl.Methods.Fofa;
 /// <param name="FeatureWeight">This run's feature-loss weight instead of <see cref="FofaLossWeights.Feature"/>; null keeps that one.</param>
 /// <param name="FeatureWarmupEpochs">Epochs over which the feature loss ramps in, <c>min(epoch / FeatureWarmupEpochs, 1)</c> (0: none).</param>
 /// <param name="RecomputeTeacher">True keeps only each stage's input of the prompted teacher pass and recomputes the stage in the
-/// backward pass (<see cref="RecomputedStage"/>): the same gradients with much less memory, for one more teacher forward per
+/// backward pass (<see cref="RecomputedSegment"/>): the same gradients with much less memory, for one more teacher forward per
 /// step; false keeps every activation of that pass.</param>
 public sealed record FofaOptions(
     int Queries = 64,
