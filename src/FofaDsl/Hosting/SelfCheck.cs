@@ -64,7 +64,12 @@ internal static class SelfCheck
             using var student = experiment.CreateStudent();
             var step = method.CreateStep(new MethodContext(method.NeedsTeacher ? teacher : null, student, TrainingSamples: 2));
             step.SetTraining(true);
-            Add(ConvolutionShapes.Record(step.StatefulModules, () => step.Compute(images, labels, indices)));
+            // Two steps: FOFA's prompts fuse the previous step's feedback, so their fusion blocks first run in the second.
+            Add(ConvolutionShapes.Record(step.StatefulModules, () =>
+            {
+                step.Compute(images, labels, indices);
+                step.Compute(images, labels, indices);
+            }));
             foreach (var module in step.StatefulModules.Where(m => !ReferenceEquals(m, student))) module.Dispose();
         }
         return shapes;

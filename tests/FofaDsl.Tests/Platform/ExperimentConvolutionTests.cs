@@ -35,7 +35,7 @@ public sealed class ExperimentConvolutionTests
         // FitNet's 1x1 regressor, OFA's branches and FOFA's 5x5 fusion convolutions among them.
         Assert.Contains(ConvolutionShape.Square(1, 8, 3, 1, 28), shapes);
         Assert.Contains(shapes, s => s.InChannels == 1 && s.OutChannels == 96 && s.Kernel.SequenceEqual([7, 7]));
-        Assert.Contains(shapes, s => s.Kernel.SequenceEqual([5, 5]));
+        Assert.Contains(shapes, s => s.Kernel.SequenceEqual([5, 5]) && s.Groups == 1); // FOFA's fusion (from the second step)
         Assert.True(shapes.Count >= 20, $"only {shapes.Count} shapes: {string.Join("; ", shapes)}");
         AssertAllRight(ConvolutionProbe.Check(shapes));
     }
@@ -47,7 +47,7 @@ public sealed class ExperimentConvolutionTests
         var shapes = SelfCheck.ExperimentShapes(definition, definition.Methods);
 
         Assert.Contains(shapes, s => s.Kernel.SequenceEqual([7, 7]) && s.Groups == s.InChannels); // ConvNeXt's depthwise convolutions
-        Assert.Contains(shapes, s => s.Kernel.SequenceEqual([5, 5])); // FOFA's fusion
+        Assert.Contains(shapes, s => s.Kernel.SequenceEqual([5, 5]) && s.Groups == 1); // FOFA's fusion
         AssertAllRight(ConvolutionProbe.Check(shapes));
     }
 
