@@ -37,21 +37,8 @@ internal static class GemmConvolutionBench
                 var x = input.detach().requires_grad_(true);
                 module.call(x).sum().backward();
             };
-            var aten = Pass(conv);
-            var ours = Pass(gemm);
-            aten(); ours();
-            var (a, b) = (new List<double>(), new List<double>());
-            for (var r = 0; r < rounds; r++)
-            {
-                var clock = System.Diagnostics.Stopwatch.StartNew();
-                aten();
-                a.Add(clock.Elapsed.TotalMilliseconds);
-                clock.Restart();
-                ours();
-                b.Add(clock.Elapsed.TotalMilliseconds);
-            }
-            double Median(List<double> v) => v.Order().ElementAt(v.Count / 2);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {s.Name} | {Median(a):F2} | {Median(b):F2} | {Median(b) / Median(a):F2}x |"));
+            var (aten, ours) = Measurement.InterleavedMedians(Pass(conv), Pass(gemm), rounds);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {s.Name} | {aten:F2} | {ours:F2} | {ours / aten:F2}x |"));
         }
         Console.WriteLine();
         InputLayout(rounds);
@@ -85,20 +72,8 @@ internal static class GemmConvolutionBench
                 var x = input.detach().requires_grad_(true);
                 nn.functional.conv2d(x, weight, padding: [s.Kernel / 2, s.Kernel / 2], groups: s.Groups).sum().backward();
             };
-            var (plain, permuted) = (Pass(contiguous), Pass(channelsLast));
-            plain(); permuted();
-            var (a, b) = (new List<double>(), new List<double>());
-            for (var r = 0; r < rounds; r++)
-            {
-                var clock = System.Diagnostics.Stopwatch.StartNew();
-                plain();
-                a.Add(clock.Elapsed.TotalMilliseconds);
-                clock.Restart();
-                permuted();
-                b.Add(clock.Elapsed.TotalMilliseconds);
-            }
-            double Median(List<double> v) => v.Order().ElementAt(v.Count / 2);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {s.Name} | {Median(a):F2} | {Median(b):F2} | {Median(b) / Median(a):F2}x |"));
+            var (plain, permuted) = Measurement.InterleavedMedians(Pass(contiguous), Pass(channelsLast), rounds);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {s.Name} | {plain:F2} | {permuted:F2} | {permuted / plain:F2}x |"));
         }
         Console.WriteLine();
     }
