@@ -93,8 +93,7 @@ internal sealed class GemmConv2d : nn.Module<Tensor, Tensor>, Platform.IConvolut
             return Backbones.DepthwiseConvolution.Apply(input, weight, bias, Padding);
         // Contiguous first: a ViT teacher's tokens come here as a channels-last view of [B, N, C], and ATen's convolution
         // runs depthwise kernels 5-12x slower on that layout than on a copy (bench gemm-conv).
-        if (UsesAtenConvolution)
-            return nn.functional.conv2d(input.contiguous(), weight, bias, padding: [Padding, Padding], groups: Groups);
+        if (UsesAtenConvolution) return AtenConvolution(input.contiguous());
         using var scope = NewDisposeScope();
         var (batch, height, width) = (input.shape[0], input.shape[2], input.shape[3]);
         var outHeight = (height + 2 * Padding - Kernel.Height) / Stride.Height + 1;
@@ -122,5 +121,35 @@ internal sealed class GemmConv2d : nn.Module<Tensor, Tensor>, Platform.IConvolut
         }
         if (bias is not null) output = output + bias.reshape(1, OutChannels, 1, 1);
         return output.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Most bytes of unfolded input ATen's convolution may hold at once (a slice of the batch at a time).</summary>
+    internal const long MaxColumnBytes = 64L << 20;
+
+    /// <summary>This layer's bound on unfolded input, <see cref="MaxColumnBytes"/> unless a test sets a smaller one.</summary>
+    internal long ColumnBudgetBytes { get; init; } = MaxColumnBytes;
+
+    /// <summary>How many images of <paramref name="input"/> ATen's convolution takes at once (at least 1).</summary>
+    internal long ImagesPerSlice(Tensor input)
+    {
+        var columnBytesPerImage = (long)InChannels / Groups * Kernel.Height * Kernel.Width * input.shape[2] * input.shape[3] * input.ElementSize;
+        return Math.Max(1L, ColumnBudgetBytes / Math.Max(1L, columnBytesPerImage));
+    }
+
+    /// <summary>
+    /// ATen's convolution, a slice of the batch at a time: with oneDNN off it unfolds the whole batch's input before the
+    /// first product (im2col), 240 MiB for the fusion block's 5x5 on the 224-pixel teacher's first stage (96 x 56 x 56,
+    /// batch 8), and once more in the backward pass. Slices bound that to <see cref="ColumnBudgetBytes"/>; ATen computes
+    /// each image on its own anyway, so the values are the same (the weight gradient adds the slices' sums).
+    /// </summary>
+    private Tensor AtenConvolution(Tensor input)
+    {
+        var imagesPerSlice = ImagesPerSlice(input);
+        if (imagesPerSlice >= input.shape[0])
+            return nn.functional.conv2d(input, weight, bias, padding: [Padding, Padding], groups: Groups);
+        using var scope = NewDisposeScope();
+        var slices = input.split(imagesPerSlice, 0)
+            .Select(slice => nn.functional.conv2d(slice, weight, bias, padding: [Padding, Padding], groups: Groups)).ToArray();
+        return cat(slices, 0).MoveToOuterDisposeScope();
     }
 }

@@ -63,6 +63,32 @@ public sealed class GemmConv2dTests
         Assert.True(expectedGrads[1].allclose(actualGrads[1], rtol: 1e-12, atol: 1e-12), "weight gradient differs");
     }
 
+    [Theory]
+    [InlineData(false)] // a dense 5x5, as the fusion block's
+    [InlineData(true)]  // depthwise on a map too large for the matrix product
+    public void A_batch_convolved_a_slice_at_a_time_gives_conv2ds_values_and_gradients(bool depthwise)
+    {
+        torch.manual_seed(3);
+        const int Channels = 8;
+        var groups = depthwise ? Channels : 1;
+        // A budget of two images' unfolded input: 7 images go through in slices of 2, 2, 2 and 1.
+        var columnBytesPerImage = (long)Channels / groups * 25 * 9 * 10 * sizeof(double);
+        using var sliced = new GemmConv2d(Channels, Channels, 5, padding: 2, groups: groups) { ColumnBudgetBytes = 2 * columnBytesPerImage };
+        sliced.to(float64);
+        var input = randn(7, Channels, 9, 10, dtype: float64, requires_grad: true);
+        Assert.Equal(2, sliced.ImagesPerSlice(input));
+
+        var expected = nn.functional.conv2d(input, sliced.Weight, sliced.Bias, padding: [2, 2], groups: groups);
+        var actual = sliced.call(input);
+
+        Assert.True(expected.allclose(actual, rtol: 1e-12, atol: 1e-12), "forward differs from conv2d");
+        var upstream = randn(expected.shape, dtype: float64);
+        var expectedGrads = torch.autograd.grad([expected], [input, sliced.Weight, sliced.Bias!], [upstream]);
+        var actualGrads = torch.autograd.grad([actual], [input, sliced.Weight, sliced.Bias!], [upstream]);
+        for (var i = 0; i < 3; i++)
+            Assert.True(expectedGrads[i].allclose(actualGrads[i], rtol: 1e-12, atol: 1e-12), $"gradient {i} differs");
+    }
+
     [Fact]
     public void Parameters_keep_conv2ds_names_shapes_and_initial_values()
     {
