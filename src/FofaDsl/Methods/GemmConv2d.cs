@@ -129,15 +129,17 @@ internal sealed class GemmConv2d : nn.Module<Tensor, Tensor>, Platform.IConvolut
     /// <summary>This layer's bound on unfolded input, <see cref="MaxColumnBytes"/> unless a test sets a smaller one.</summary>
     internal long ColumnBudgetBytes { get; init; } = MaxColumnBytes;
 
-    /// <summary>How many images of <paramref name="input"/> ATen's convolution takes at once (at least 1).</summary>
+    /// <summary>How many images of <paramref name="input"/> ATen's convolution takes at once (at least 1; all on a GPU).</summary>
     internal long ImagesPerSlice(Tensor input)
     {
+        // cuDNN does not unfold, and slices would only cost it parallelism.
+        if (input.device_type != DeviceType.CPU) return input.shape[0];
         var columnBytesPerImage = (long)InChannels / Groups * Kernel.Height * Kernel.Width * input.shape[2] * input.shape[3] * input.ElementSize;
         return Math.Max(1L, ColumnBudgetBytes / Math.Max(1L, columnBytesPerImage));
     }
 
     /// <summary>
-    /// ATen's convolution, a slice of the batch at a time: with oneDNN off it unfolds the whole batch's input before the
+    /// ATen's convolution, on the CPU a slice of the batch at a time: with oneDNN off it unfolds the whole batch's input before the
     /// first product (im2col), 240 MiB for the fusion block's 5x5 on the 224-pixel teacher's first stage (96 x 56 x 56,
     /// batch 8), and once more in the backward pass. Slices bound that to <see cref="ColumnBudgetBytes"/>; ATen computes
     /// each image on its own anyway, so the values are the same (the weight gradient adds the slices' sums).
