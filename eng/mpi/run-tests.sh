@@ -37,34 +37,28 @@ compare() { dotnet "$app" compare-runs "$@"; }
 
 # --- Equivalence: AdamW for the supervised teacher, scratch and KD; FOFA with SGD, since Adam turns the rounding noise
 # of its prompts' near-zero gradients into updates of a full learning rate (see README).
+# equivalence LABEL NAME TOLERANCE "METHODS" ARGS...: ARGS trained by 1 process x 64 ($work/NAME-one) and by 2 ranks x 32
+# ($work/NAME-two, which must report its data-parallel summary), then METHODS' losses and weights compared within TOLERANCE.
+equivalence() {
+  local label="$1" name="$2" tolerance="$3" methods="$4" one="$work/$2-one" two="$work/$2-two"
+  shift 4
+  single train "$@" --out "$one" >"$one.txt" 2>&1
+  record "1 process x 64: $label" 0 $? "${methods##* }: top-1" "$one.txt"
+  ranks 2 train "$@" --out "$two" >"$two.txt" 2>&1
+  record "2 ranks x 32: $label" 0 $? "data-parallel: 2 ranks" "$two.txt"
+  # shellcheck disable=SC2086 # METHODS is a list of names
+  compare "$one" "$two" "$tolerance" $methods >"$work/compare.txt" 2>&1
+  record "2 ranks = 1 process: $label ($tolerance)" 0 $? "^equal" "$work/compare.txt"
+  sed 's/^/|   /' "$work/compare.txt"
+}
+
 methods=(--methods scratch,kd)
-single train "${methods[@]}" --out "$work/one" >"$work/one.txt" 2>&1
-record "1 process x 64: teacher, scratch, kd (reference)" 0 $? "kd: top-1" "$work/one.txt"
-ranks 2 train "${methods[@]}" --out "$work/two" >"$work/two.txt" 2>&1
-record "2 ranks x 32: teacher, scratch, kd" 0 $? "data-parallel: 2 ranks" "$work/two.txt"
-compare "$work/one" "$work/two" 1e-5 scratch kd >"$work/compare.txt" 2>&1
-record "2 ranks = 1 process: supervised teacher, scratch, kd (1e-5)" 0 $? "^equal" "$work/compare.txt"
-cat "$work/compare.txt" | sed 's/^/|   /'
-
-fofa=(--methods fofa --teacher-weights "$work/one/teacher.safetensors" --optimizer sgd --lr 0.01)
-single train "${fofa[@]}" --out "$work/fofa-one" >"$work/fofa-one.txt" 2>&1
-record "1 process x 64: fofa (SGD)" 0 $? "fofa: top-1" "$work/fofa-one.txt"
-ranks 2 train "${fofa[@]}" --out "$work/fofa-two" >"$work/fofa-two.txt" 2>&1
-record "2 ranks x 32: fofa (SGD)" 0 $? "fofa: top-1" "$work/fofa-two.txt"
-compare "$work/fofa-one" "$work/fofa-two" 1e-3 fofa >"$work/compare.txt" 2>&1
-record "2 ranks = 1 process: fofa (1e-3)" 0 $? "^equal" "$work/compare.txt"
-cat "$work/compare.txt" | sed 's/^/|   /'
-
-# --- CRD: rank 0 draws the whole global batch's negatives, Z is the global mean and every rank applies the whole
-# global batch's memory update, so the banks stay identical across ranks and the run matches one process.
-crd=(--methods crd --teacher-weights "$work/one/teacher.safetensors")
-single train "${crd[@]}" --out "$work/crd-one" >"$work/crd-one.txt" 2>&1
-record "1 process x 64: crd" 0 $? "crd: top-1" "$work/crd-one.txt"
-ranks 2 train "${crd[@]}" --out "$work/crd-two" >"$work/crd-two.txt" 2>&1
-record "2 ranks x 32: crd" 0 $? "crd: top-1" "$work/crd-two.txt"
-compare "$work/crd-one" "$work/crd-two" 1e-4 crd >"$work/compare.txt" 2>&1
-record "2 ranks = 1 process: crd (1e-4)" 0 $? "^equal" "$work/compare.txt"
-cat "$work/compare.txt" | sed 's/^/|   /'
+equivalence "supervised teacher, scratch, kd" base 1e-5 "scratch kd" "${methods[@]}"
+teacher="$work/base-one/teacher.safetensors"
+equivalence "fofa (SGD)" fofa 1e-3 fofa --methods fofa --teacher-weights "$teacher" --optimizer sgd --lr 0.01
+# CRD: rank 0 draws the whole global batch's negatives, Z is the global mean and every rank applies the whole global
+# batch's memory update, so the banks stay identical across ranks and the run matches one process.
+equivalence crd crd 1e-4 crd --methods crd --teacher-weights "$teacher"
 
 # --- Resume: both ranks killed at the 8th step (the teacher's 4, then scratch's 4th; checkpoints every 3 steps), then
 # resumed under 2 ranks: the same losses and weights as the uninterrupted 2-rank run, exactly.
@@ -79,7 +73,7 @@ record "resumed = uninterrupted (exactly)" 0 $? "^equal" "$work/compare.txt"
 # FOFA resumed mid-epoch: its prompts' feedback (the previous step's per-image features) is gathered from every rank
 # into the checkpoint and split again by rank on resume. Killed at FOFA's 7th step, resumed from the step-6
 # checkpoint (mid-epoch 2, 4 steps an epoch), it must end like the uninterrupted 2-rank run.
-fofa_resume=(--methods fofa --teacher-weights "$work/one/teacher.safetensors" --optimizer sgd --lr 0.01 --checkpoint-every 3)
+fofa_resume=(--methods fofa --teacher-weights "$teacher" --optimizer sgd --lr 0.01 --checkpoint-every 3)
 ranks 2 train "${fofa_resume[@]}" --out "$work/fofa-straight" >"$work/fofa-straight.txt" 2>&1
 record "2 ranks fofa, checkpoints every 3 steps (reference)" 0 $? "fofa: top-1" "$work/fofa-straight.txt"
 timeout 300 mpirun -np 2 -x FOFA_FAULT_KILL=step:7 dotnet "$app" train "${fofa_resume[@]}" --out "$work/fofa-resumed" --threads 1 >"$work/fofa-killed.txt" 2>&1
